@@ -81,6 +81,19 @@ public final class BpfMap {
         }
     }
 
+    /**
+     * Makes this (not yet loaded) map use an existing map instead of creating its own, so that
+     * programs of several objects share one instance. The definitions must match.
+     */
+    public void reuse(BpfMap existing) {
+        owner.ensureOpen();
+        try {
+            LibBpf.check((int) LibBpf.map_reuse_fd.invokeExact(map, existing.fd()), "reuse map " + existing.name() + " for " + name);
+        } catch (Throwable t) {
+            throw LibBpf.rethrow(t);
+        }
+    }
+
     public void update(MemorySegment key, MemorySegment value, long flags) {
         try {
             LibBpf.check((int) LibBpf.map_update_elem.invokeExact(fd(), key, value, flags), "update map " + name);

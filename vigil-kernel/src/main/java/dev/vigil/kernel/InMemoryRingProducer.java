@@ -62,10 +62,8 @@ public final class InMemoryRingProducer implements AutoCloseable {
         return true;
     }
 
-    /** Rewinds both positions to zero; only when the consumer has caught up (benchmarks reuse the ring). */
-    public void reset() {
-        producerPos = 0;
-        LONG.setRelease(producerPage, 0L, 0L);
+    /** Moves the consumer back to the start so the same records are consumed again (benchmarks). */
+    public void rewindConsumer() {
         LONG.setRelease(consumerPage, 0L, 0L);
         ring.resetPosition();
     }
