@@ -1,0 +1,90 @@
+package dev.vigil.events.process;
+
+import dev.vigil.events.wire.RecordView;
+import dev.vigil.events.wire.StringCache;
+import dev.vigil.kernel.wire.Wire;
+
+import java.util.List;
+
+/**
+ * Turns process lifecycle records into events, keeping the {@link ProcessCache} current so each
+ * event carries its process and parent. Runs on the ring consumer thread.
+ */
+public final class ProcessTracker {
+    private final ExecIds ids;
+    private final ProcessCache cache;
+    private final ContainerResolver containers;
+    private final StringCache strings = new StringCache(4096, 512);
+
+    public ProcessTracker(ExecIds ids, ProcessCache cache, ContainerResolver containers) {
+        this.ids = ids;
+        this.cache = cache;
+        this.containers = containers;
+    }
+
+    /** The event for a record, or null for record types this tracker does not handle. */
+    public ProcessEvent onRecord(RecordView r) {
+        return switch (r.type()) {
+            case Wire.EV_EXEC -> exec(r);
+            case Wire.EV_FORK -> fork(r);
+            case Wire.EV_EXIT -> exit(r);
+            default -> null;
+        };
+    }
+
+    private ProcessEvent exec(RecordView r) {
+        int pid = r.tgid();
+        int ppid = r.u32(Wire.Exec.PPID);
+        long parentKtime = r.u64(Wire.Exec.PARENT_EXEC_KTIME);
+        int binaryLen = r.u16(Wire.Exec.BINARY_LEN), argsLen = r.u16(Wire.Exec.ARGS_LEN), cwdLen = r.u16(Wire.Exec.CWD_LEN);
+        long at = r.execStringsStart();
+        String binary = r.string(at, binaryLen, strings);
+        List<String> args = r.nulSeparated(at + binaryLen, argsLen);
+        String cwd = r.string(at + binaryLen + argsLen, cwdLen, strings);
+        int flags = r.u16(Wire.Exec.FLAGS);
+        ProcessInfo parent = parentKtime != 0 ? cache.get(ppid, parentKtime) : cache.get(ppid);
+        String parentExecId = parentKtime != 0 ? ids.of(ppid, parentKtime) : parent != null ? parent.execId() : "";
+        long cgroupId = r.cgroupId();
+        ProcessInfo p = new ProcessInfo(ids.of(pid, r.ktime()), parentExecId, r.ktime(), r.u64(Wire.Exec.START_BOOTTIME),
+                pid, ppid, r.u32(Wire.Exec.NSPID), r.u32(Wire.Exec.UID), r.u32(Wire.Exec.GID), r.u32(Wire.Exec.EUID),
+                r.u32(Wire.Exec.EGID), binary, args, (flags & Wire.F_ARGS_TRUNCATED) != 0, cwd, r.u64(Wire.Exec.CAP_EFFECTIVE),
+                cgroupId, new Namespaces(Integer.toUnsignedLong(r.u32(Wire.Exec.PID_NS)), Integer.toUnsignedLong(r.u32(Wire.Exec.MNT_NS)),
+                Integer.toUnsignedLong(r.u32(Wire.Exec.NET_NS))), containers.resolve(cgroupId, pid));
+        cache.put(p);
+        return new ProcessEvent.Exec(r.ktime(), p, parent);
+    }
+
+    private ProcessEvent fork(RecordView r) {
+        int child = r.tgid();
+        int ppid = r.u32(Wire.Fork.PPID);
+        long parentKtime = r.u64(Wire.Fork.PARENT_EXEC_KTIME);
+        ProcessInfo parent = parentKtime != 0 ? cache.get(ppid, parentKtime) : cache.get(ppid);
+        String execId = ids.of(child, r.ktime());
+        ProcessInfo p;
+        if (parent != null) {
+            p = parent.forkedAs(execId, r.ktime(), r.u64(Wire.Fork.START_BOOTTIME), child, r.cgroupId());
+        } else {
+            p = new ProcessInfo(execId, ids.of(ppid, parentKtime), r.ktime(), r.u64(Wire.Fork.START_BOOTTIME), child, ppid, 0,
+                    -1, -1, -1, -1, "", List.of(), false, "", 0, r.cgroupId(), Namespaces.UNKNOWN, containers.resolve(r.cgroupId(), child));
+        }
+        cache.put(p);
+        return new ProcessEvent.Fork(r.ktime(), p, parent);
+    }
+
+    private ProcessEvent exit(RecordView r) {
+        int pid = r.tgid();
+        long execKtime = r.u64(Wire.Exit.EXEC_KTIME);
+        ProcessInfo p = cache.exit(pid, r.ktime());
+        if (p == null || (execKtime != 0 && p.execKtime() != execKtime)) {
+            ProcessInfo known = execKtime != 0 ? cache.get(pid, execKtime) : null;
+            p = known != null ? known : new ProcessInfo(ids.of(pid, execKtime), "", execKtime, 0, pid, r.u32(Wire.Exit.PPID), 0,
+                    -1, -1, -1, -1, "", List.of(), false, "", 0, r.cgroupId(), Namespaces.UNKNOWN, containers.resolve(r.cgroupId(), pid));
+        }
+        ProcessInfo parent = cache.get(p.ppid());
+        return new ProcessEvent.Exit(r.ktime(), p, parent, r.u32(Wire.Exit.EXIT_CODE));
+    }
+
+    public StringCache strings() {
+        return strings;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vigil.events.wire;
+
+import dev.vigil.kernel.wire.Wire;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * A reusable window onto one ring-buffer record, read in place: nothing is copied or allocated
+ * until a caller asks for a string. {@link #wrap} checks that the record is as long as its type's
+ * fixed part and its declared strings, so a malformed record fails here and not halfway through
+ * building an event.
+ */
+public final class RecordView {
+    private MemorySegment segment;
+    private long base;
+    private int length;
+
+    public RecordView wrap(MemorySegment segment, long base, int length) {
+        if (length < Wire.Header.BYTES) throw new MalformedRecordException("record of " + length + " bytes is shorter than its header");
+        this.segment = segment;
+        this.base = base;
+        this.length = length;
+        long needed = switch (type()) {
+            case Wire.EV_EXEC -> Wire.Exec.BYTES + u16(Wire.Exec.BINARY_LEN) + u16(Wire.Exec.ARGS_LEN) + u16(Wire.Exec.CWD_LEN);
+            case Wire.EV_FORK -> Wire.Fork.BYTES;
+            case Wire.EV_EXIT -> Wire.Exit.BYTES;
+            default -> Wire.Header.BYTES;
+        };
+        if (length < needed) throw new MalformedRecordException("type " + type() + " record of " + length + " bytes needs " + needed);
+        return this;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public int type() {
+        return u16(Wire.Header.TYPE);
+    }
+
+    public long ktime() {
+        return u64(Wire.Header.KTIME);
+    }
+
+    public int pid() {
+        return u32(Wire.Header.PID);
+    }
+
+    public int tgid() {
+        return u32(Wire.Header.TGID);
+    }
+
+    public long cgroupId() {
+        return u64(Wire.Header.CGROUP_ID);
+    }
+
+    public long u64(long offset) {
+        return segment.get(JAVA_LONG_UNALIGNED, base + offset);
+    }
+
+    public int u32(long offset) {
+        return segment.get(JAVA_INT_UNALIGNED, base + offset);
+    }
+
+    public int u16(long offset) {
+        return Short.toUnsignedInt(segment.get(JAVA_SHORT_UNALIGNED, base + offset));
+    }
+
+    /** Offset of the exec record's binary path; args and cwd follow it back to back. */
+    public long execStringsStart() {
+        return Wire.Exec.BYTES;
+    }
+
+    public String string(long offset, int len, StringCache cache) {
+        return cache.intern(segment, base + offset, len);
+    }
+
+    /** NUL-separated strings, e.g. argv; a trailing NUL does not make an empty last element. */
+    public List<String> nulSeparated(long offset, int len) {
+        List<String> out = new ArrayList<>(4);
+        long start = base + offset, end = start + len, from = start;
+        for (long i = start; i < end; i++) {
+            if (segment.get(JAVA_BYTE, i) == 0) {
+                out.add(utf8(from, i));
+                from = i + 1;
+            }
+        }
+        if (from < end) out.add(utf8(from, end));
+        return out;
+    }
+
+    private String utf8(long from, long to) {
+        byte[] bytes = new byte[(int) (to - from)];
+        MemorySegment.copy(segment, JAVA_BYTE, from, bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
