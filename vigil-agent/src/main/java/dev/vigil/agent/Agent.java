@@ -1,0 +1,222 @@
+package dev.vigil.agent;
+
+import dev.vigil.agent.config.AgentConfig;
+import dev.vigil.agent.pipeline.EventPipeline;
+import dev.vigil.agent.sensor.CoreMaps;
+import dev.vigil.agent.sensor.Sensor;
+import dev.vigil.agent.sensor.SensorSpec;
+import dev.vigil.agent.sensor.Sensors;
+import dev.vigil.events.output.CompactEventWriter;
+import dev.vigil.events.output.EventSink;
+import dev.vigil.events.output.JsonEventWriter;
+import dev.vigil.events.process.ContainerResolver;
+import dev.vigil.events.process.ExecIds;
+import dev.vigil.events.process.ProcScanner;
+import dev.vigil.events.process.ProcessCache;
+import dev.vigil.events.process.ProcessInfo;
+import dev.vigil.events.process.ProcessTracker;
+import dev.vigil.kernel.Filesystems;
+import dev.vigil.kernel.KernelClock;
+import dev.vigil.kernel.LibbpfLog;
+import dev.vigil.kernel.RingBuffer;
+import dev.vigil.kernel.probe.FeatureStatus;
+import dev.vigil.kernel.probe.KernelFeatures;
+import dev.vigil.kernel.wire.Wire;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-host agent: probes the kernel, loads and attaches the sensors, learns the processes
+ * already running, and runs the event pipeline until closed. Closing detaches every program.
+ */
+public final class Agent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+    private static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit");
+
+    private final AgentConfig config;
+    private final KernelFeatures features;
+    private final CoreMaps core;
+    private final Map<String, Sensor> sensors = new LinkedHashMap<>();
+    private final RingBuffer ring;
+    private final ProcessCache cache;
+    private final EventPipeline pipeline;
+    private final List<EventSink> sinks;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final String node;
+    private volatile Map<String, Long> lastReportedDrops = Map.of();
+    private boolean closed;
+
+    private Agent(AgentConfig config, List<EventSink> extraSinks) {
+        this.config = config;
+        LibbpfLog.install();
+        this.features = KernelFeatures.probe();
+        for (FeatureStatus s : features.all().values()) LOG.log(System.Logger.Level.INFO, "feature " + s.summaryLine());
+        this.node = config.node().isEmpty() ? hostname() : config.node();
+        KernelClock clock = new KernelClock();
+        ExecIds ids = new ExecIds(node);
+        this.cache = new ProcessCache(config.processCache().maxEntries(), TimeUnit.SECONDS.toNanos(config.processCache().exitedGraceSeconds()));
+        this.core = CoreMaps.create(features, config.ringBuffer().sizeBytes(), config.ringBuffer().wakeupBytes());
+        RingBuffer r = null;
+        try {
+            r = RingBuffer.open(core.ring());
+            for (SensorSpec spec : Sensors.ALL) {
+                Sensor sensor = Sensor.load(spec, core, features);
+                sensors.put(spec.name(), sensor);
+                sensor.attach();
+                LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
+            }
+            seedRunningProcesses(ids);
+            List<EventSink> all = new ArrayList<>();
+            all.add(outputSink(config.output(), clock));
+            all.addAll(extraSinks);
+            this.sinks = all;
+            this.ring = r;
+            ProcessTracker tracker = new ProcessTracker(ids, cache, ContainerResolver.NONE);
+            this.pipeline = new EventPipeline(ring, tracker, cache, sinks, clock, config.ringBuffer().pollMillis(), this::reportLosses);
+            pipeline.start();
+        } catch (RuntimeException e) {
+            if (r != null) r.close();
+            sensors.values().forEach(Sensor::close);
+            core.close();
+            throw e;
+        }
+    }
+
+    /** Starts an agent; extra sinks (tests, the API stream) receive every event besides the configured output. */
+    public static Agent start(AgentConfig config, List<EventSink> extraSinks) {
+        return new Agent(config, extraSinks);
+    }
+
+    private void seedRunningProcesses(ExecIds ids) {
+        List<ProcessInfo> running;
+        try {
+            running = new ProcScanner(Path.of("/proc"), ids, Filesystems.cgroup2Root()).scan();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not scan /proc for running processes: " + e.getMessage());
+            return;
+        }
+        int seeded = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (ProcessInfo p : running) {
+                cache.putIfAbsent(p);
+                if (core.seedProcess(p.pid(), p.execKtime(), arena)) seeded++;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "found " + running.size() + " running processes (" + seeded + " new to the kernel table)");
+    }
+
+    private EventSink outputSink(AgentConfig.Output output, KernelClock clock) {
+        OutputStream stream;
+        if (output.path() == null || output.path().isEmpty()) {
+            stream = new FileOutputStream(java.io.FileDescriptor.out);
+        } else {
+            try {
+                Path path = Path.of(output.path());
+                if (path.getParent() != null) Files.createDirectories(path.getParent());
+                stream = new FileOutputStream(path.toFile(), true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open output " + output.path(), e);
+            }
+        }
+        OutputStream buffered = new BufferedOutputStream(stream, 1 << 16);
+        return switch (output.format()) {
+            case JSON -> new JsonEventWriter(buffered, node, clock::toEpochNanos);
+            case COMPACT -> new CompactEventWriter(new PrintStream(buffered, false, StandardCharsets.UTF_8), clock::toEpochNanos);
+        };
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public KernelFeatures features() {
+        return features;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public AgentStats stats() {
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (int type = 1; type < EVENT_TYPE_NAMES.size(); type++) drops.put(EVENT_TYPE_NAMES.get(type), core.ringDrops(type));
+        Map<String, Long> errors = new LinkedHashMap<>();
+        for (int i = 0; i < Wire.ERROR_NAMES.size(); i++) errors.put(Wire.ERROR_NAMES.get(i), core.errors(i));
+        return new AgentStats(drops, errors, ring.records(), ring.bytes(), ring.handlerFailures(), pipeline.unknownRecords(),
+                pipeline.events(), pipeline.sinkFailures(), cache.liveCount(), cache.exitedCount(), cache.evictions(), cache.reconciled());
+    }
+
+    /** Runs on the pipeline thread once a second: a loss is logged the moment its counter moves. */
+    private void reportLosses() {
+        AgentStats s = stats();
+        Map<String, Long> now = new LinkedHashMap<>();
+        s.kernelRingDrops().forEach((k, v) -> now.put("kernel ring full, " + k + " records", v));
+        s.kernelErrors().forEach((k, v) -> now.put("kernel error " + k, v));
+        now.put("records the agent failed to process", s.recordFailures());
+        now.put("records of unknown type", s.unknownRecords());
+        now.put("process cache evictions", s.processCacheEvictions());
+        Map<String, Long> before = lastReportedDrops;
+        for (Map.Entry<String, Long> e : now.entrySet()) {
+            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (delta > 0) {
+                LOG.log(System.Logger.Level.WARNING, "lost: " + e.getKey() + " +" + delta + " (total " + e.getValue() + ")"
+                        + (e.getKey().startsWith("records the agent") && ring.lastFailure() != null ? ", last cause: " + ring.lastFailure() : ""));
+            }
+        }
+        lastReportedDrops = now;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            sensors.values().forEach(Sensor::detach); // nothing new arrives while the pipeline drains the ring
+            pipeline.close();
+            for (EventSink sink : sinks) {
+                try {
+                    sink.close();
+                } catch (RuntimeException e) {
+                    // A reader that went away (a closed pipe) must not stop the detach below.
+                    LOG.log(System.Logger.Level.WARNING, "closing an output failed: " + e.getMessage());
+                }
+            }
+            LOG.log(System.Logger.Level.INFO, "stopped; " + stats());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ring.close();
+            sensors.values().forEach(Sensor::close);
+            core.close();
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vigil.agent;
+
+import java.util.Map;
+
+/**
+ * A snapshot of every counter that says whether events were lost and where.
+ *
+ * @param kernelRingDrops  records the kernel could not write because the ring was full, by event type
+ * @param kernelErrors     kernel-side failures by reason (e.g. proc_map_full, read_args)
+ * @param ringRecords      records the agent read from the ring
+ * @param recordFailures   records read but not processed: malformed, or a stage threw
+ * @param unknownRecords   records of a type the agent does not know
+ * @param events           events handed to the outputs
+ */
+public record AgentStats(
+        Map<String, Long> kernelRingDrops,
+        Map<String, Long> kernelErrors,
+        long ringRecords,
+        long ringBytes,
+        long recordFailures,
+        long unknownRecords,
+        long events,
+        long pipelineErrors,
+        int processCacheLive,
+        int processCacheExited,
+        long processCacheEvictions,
+        long processCacheReconciled) {
+
+    public long totalKernelRingDrops() {
+        return kernelRingDrops.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

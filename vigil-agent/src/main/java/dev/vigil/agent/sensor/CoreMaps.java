@@ -1,0 +1,99 @@
+package dev.vigil.agent.sensor;
+
+import dev.vigil.kernel.BpfException;
+import dev.vigil.kernel.BpfMap;
+import dev.vigil.kernel.BpfObject;
+import dev.vigil.kernel.probe.Feature;
+import dev.vigil.kernel.probe.KernelFeatures;
+import dev.vigil.kernel.wire.Wire;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The maps every sensor shares, created from bpf/core.bpf.c before any sensor loads: the event
+ * ring buffer, its drop and error counters, the config, and the process identity table. Sensors
+ * come and go (feature switches); these stay for the agent's life.
+ */
+public final class CoreMaps implements AutoCloseable {
+    public static final String RING = "vigil_events", RING_DROPS = "vigil_ringbuf_drops", ERRORS = "vigil_errors",
+            CONFIG = "vigil_config", PROCS = "vigil_procs";
+    private static final List<String> SHARED = List.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS);
+
+    private final BpfObject object;
+
+    private CoreMaps(BpfObject object) {
+        this.object = object;
+    }
+
+    public static CoreMaps create(KernelFeatures features, int ringBytes, int wakeupBytes) {
+        for (Feature required : List.of(Feature.BTF, Feature.RINGBUF)) {
+            if (!features.has(required)) {
+                throw new IllegalStateException("Vigil needs " + required.description() + ": " + features.status(required).detail());
+            }
+        }
+        BpfObject object = BpfObject.openResource("core");
+        try {
+            object.map(RING).setMaxEntries(ringBytes);
+            object.load();
+            CoreMaps core = new CoreMaps(object);
+            core.setWakeupBytes(wakeupBytes);
+            return core;
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+    }
+
+    /** Points the shared maps of a sensor's object, not yet loaded, at ours. */
+    public void shareWith(BpfObject sensorObject) {
+        for (BpfMap m : sensorObject.maps()) {
+            if (SHARED.contains(m.name())) m.reuse(object.map(m.name()));
+        }
+    }
+
+    public void setWakeupBytes(int wakeupBytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
+            MemorySegment value = arena.allocate(Wire.Config.LAYOUT);
+            value.set(JAVA_INT, Wire.Config.WAKEUP_BYTES, wakeupBytes);
+            object.map(CONFIG).update(key, value, BpfMap.BPF_ANY);
+        }
+    }
+
+    /**
+     * Tells the kernel about a process that was running before the agent, so its children's
+     * records name it as parent. False when the kernel already knew it or had no room.
+     */
+    public boolean seedProcess(int pid, long execKtime, Arena arena) {
+        MemorySegment key = arena.allocateFrom(JAVA_INT, pid);
+        MemorySegment value = arena.allocateFrom(JAVA_LONG, execKtime);
+        try {
+            object.map(PROCS).update(key, value, BpfMap.BPF_NOEXIST);
+            return true;
+        } catch (BpfException e) {
+            return false;
+        }
+    }
+
+    public BpfMap ring() {
+        return object.map(RING);
+    }
+
+    public long ringDrops(int eventType) {
+        return object.map(RING_DROPS).sumPerCpuCounter(eventType);
+    }
+
+    public long errors(int reason) {
+        return object.map(ERRORS).sumPerCpuCounter(reason);
+    }
+
+    @Override
+    public void close() {
+        object.close();
+    }
+}
