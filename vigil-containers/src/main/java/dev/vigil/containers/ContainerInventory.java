@@ -1,0 +1,675 @@
+package dev.vigil.containers;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Live set of containers on this host, and the map from kernel cgroup ids to them.
+ *
+ * <p>The preferred source (the runtime's API) is used while its event feed is up; whenever it
+ * is missing, down or answering garbage the inventory keeps itself current by scanning cgroup
+ * membership in /proc instead, and resyncs when the feed returns. Richer information (names,
+ * images, configuration) is never replaced by the fallback's poorer view.
+ *
+ * <p>Stopped containers stay resolvable for a grace period because their last events are
+ * still in flight when the runtime reports the stop. The number of entries is capped; when
+ * full, the oldest stopped (else oldest running) entry is evicted and counted.
+ *
+ * <p>Lookups are lock-free; changes happen on one daemon worker thread, except that
+ * {@link #resolve(long, int)} may record a container it discovers in /proc on the caller's
+ * thread.
+ */
+public final class ContainerInventory implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ContainerInventory.class.getName());
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_ENTRIES = 4096;
+    /** How long "this cgroup id is no container" is believed; new containers get new ids. */
+    private static final long NOT_CONTAINER_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long RUNNING = Long.MIN_VALUE;
+
+    /** Where an entry's information came from, poorest first. */
+    private enum Origin { PROBE, FALLBACK, PRIMARY }
+
+    /**
+     * @param cgroupIds ids of the container's own cgroup and of sub-cgroups seen inside it;
+     *                  shared across replacements of the entry so removal can unindex them
+     */
+    private record Entry(ContainerInfo info, Origin origin, long seq, long stoppedAt, Set<Long> cgroupIds) {
+        boolean running() {
+            return stoppedAt == RUNNING;
+        }
+
+        Entry with(ContainerInfo newInfo, Origin newOrigin, long newStoppedAt) {
+            return new Entry(newInfo, newOrigin, seq, newStoppedAt, cgroupIds);
+        }
+    }
+
+    private final ContainerSource primary;
+    private final ContainerSource fallback;
+    private final CgroupFs cgroupFs;
+    private final long graceNanos;
+    private final int maxEntries;
+    private final int maxCgroupIds;
+    private final int maxNotContainer;
+    private final Duration fallbackInterval;
+    private final Duration reapInterval;
+    private final LongSupplier ticker;
+
+    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    private final Map<Long, String> byCgroup = new ConcurrentHashMap<>();
+    private final Map<Long, Long> notContainer = new ConcurrentHashMap<>();
+    private final List<ContainerLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private final ScheduledExecutorService worker;
+
+    private volatile boolean primaryWatchUp;
+    private volatile boolean primaryActive;
+    private volatile Closeable primaryWatch;
+    private volatile boolean closed;
+
+    private ContainerInventory(Builder b) {
+        this.primary = b.primary;
+        this.cgroupFs = b.cgroupFs != null ? b.cgroupFs : CgroupFs.detect();
+        this.fallback = b.fallback != null ? b.fallback
+                : (b.noFallback ? null : new CgroupSource(cgroupFs, b.fallbackInterval));
+        this.graceNanos = b.grace.toNanos();
+        this.maxEntries = b.maxEntries;
+        this.maxCgroupIds = Math.max(1024, b.maxEntries * 4);
+        this.maxNotContainer = 16384;
+        this.fallbackInterval = b.fallbackInterval;
+        this.reapInterval = b.reapInterval;
+        this.ticker = b.ticker;
+        this.worker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("vigil-inventory").factory());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The inventory for this host: the Docker API on the first runtime socket present (Docker,
+     * or Podman's compat service), with cgroup scanning as fallback. A CRI source for
+     * containerd and CRI-O would be chosen here as primary when its socket is present.
+     */
+    public static ContainerInventory forHost() {
+        return builder().primary(new DockerApiSource(defaultDockerSocket())).build();
+    }
+
+    /**
+     * $DOCKER_HOST if it names a unix socket, else the first of the usual sockets that exists,
+     * else Docker's default path (a runtime started later is picked up by reconnecting).
+     */
+    public static Path defaultDockerSocket() {
+        String env = System.getenv("DOCKER_HOST");
+        if (env != null && env.startsWith("unix://")) {
+            return Path.of(env.substring("unix://".length()));
+        }
+        List<Path> candidates = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"));
+        return candidates.stream().filter(Files::exists).findFirst().orElse(candidates.getFirst());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Lifecycle
+
+    /** Subscribes to the primary's events, populates the inventory and starts housekeeping. */
+    public void start() {
+        if (primary != null) {
+            primaryWatch = primary.watch(event -> submit(() -> onPrimaryEvent(event)), new PrimaryStatus());
+        }
+        try {
+            // On the worker, so it is ordered with the event handling the watch already queues.
+            worker.submit(this::initialSync).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "initial container scan did not finish; continuing", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.scheduleWithFixedDelay(safely(this::fallbackTick), fallbackInterval.toMillis(),
+                fallbackInterval.toMillis(), TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(safely(this::reap), reapInterval.toMillis(),
+                reapInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Closeable watch = primaryWatch;
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing the runtime watch failed", e);
+            }
+        }
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void addListener(ContainerLifecycleListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(ContainerLifecycleListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Lookups
+
+    /** A container by full id, running or within its grace period. */
+    public Optional<ContainerInfo> get(String id) {
+        Entry e = byId.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.info());
+    }
+
+    public boolean isRunning(String id) {
+        Entry e = byId.get(id);
+        return e != null && e.running();
+    }
+
+    /** All known containers, including stopped ones within their grace period. */
+    public List<ContainerInfo> containers() {
+        return byId.values().stream().sorted(Comparator.comparingLong(Entry::seq)).map(Entry::info).toList();
+    }
+
+    /** The container whose cgroup (or a sub-cgroup seen before) has this kernel cgroup id. */
+    public Optional<ContainerInfo> resolveCgroupId(long cgroupId) {
+        String id = byCgroup.get(cgroupId);
+        return id == null ? Optional.empty() : get(id);
+    }
+
+    /**
+     * Like {@link #resolveCgroupId(long)}, and on a miss asks /proc which cgroup {@code pid} is
+     * in: below a known container's cgroup, or named like a container's, it is that container
+     * (recorded if new, then enriched from the runtime in the background). Results are cached
+     * only if the pid still lives in {@code cgroupId}, since pids get reused.
+     */
+    public Optional<ContainerInfo> resolve(long cgroupId, int pid) {
+        Optional<ContainerInfo> hit = resolveCgroupId(cgroupId);
+        if (hit.isPresent() || pid <= 0) {
+            return hit;
+        }
+        long now = ticker.getAsLong();
+        Long notUntil = notContainer.get(cgroupId);
+        if (notUntil != null && notUntil - now > 0) {
+            return Optional.empty();
+        }
+        List<CgroupFs.Membership> memberships = cgroupFs.memberships(pid);
+        if (memberships.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> v2Path = memberships.stream().filter(CgroupFs.Membership::isV2)
+                .map(CgroupFs.Membership::path).findFirst();
+        boolean stillThere = v2Path.isPresent()
+                && cgroupFs.cgroupId(v2Path.get()).equals(OptionalLong.of(cgroupId));
+        Entry found = v2Path.map(this::entryContaining).orElse(null);
+        if (found == null) {
+            Optional<CgroupMatch> match = CgroupFs.containerIn(memberships);
+            if (match.isPresent()) {
+                found = byId.get(match.get().containerId());
+                if (found == null) {
+                    found = learnFromProbe(match.get());
+                }
+            }
+        }
+        if (found != null) {
+            if (stillThere) {
+                indexCgroup(found, cgroupId);
+            }
+            return Optional.of(found.info());
+        }
+        if (stillThere) {
+            if (notContainer.size() >= maxNotContainer) {
+                notContainer.clear();
+            }
+            notContainer.put(cgroupId, now + NOT_CONTAINER_TTL_NANOS);
+        }
+        return Optional.empty();
+    }
+
+    /** Entries, including stopped ones in their grace period. */
+    public int size() {
+        return byId.size();
+    }
+
+    /** Entries dropped because the inventory was full. */
+    public long evictions() {
+        return evictions.get();
+    }
+
+    /** Name of the source currently keeping the inventory current. */
+    public String activeSource() {
+        if (primary != null && primaryActive) {
+            return primary.name();
+        }
+        return fallback != null ? fallback.name() : "none";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Feeding (worker thread)
+
+    private final class PrimaryStatus implements ContainerSource.WatchStatus {
+        @Override
+        public void connected() {
+            primaryWatchUp = true;
+            submit(ContainerInventory.this::resyncPrimary);
+        }
+
+        @Override
+        public void disconnected(Exception cause) {
+            primaryWatchUp = false;
+            if (primaryActive) {
+                primaryActive = false;
+                LOG.log(Level.WARNING, "{0} unavailable ({1}); scanning cgroups until it returns",
+                        primary.name(), String.valueOf(cause));
+            }
+            submit(ContainerInventory.this::syncFallback);
+        }
+    }
+
+    private void initialSync() {
+        if (primary != null) {
+            try {
+                apply(primary.list(), Origin.PRIMARY);
+                // Only trust the primary alone once its event feed is up (see PrimaryStatus).
+                primaryActive = primaryWatchUp;
+                if (primaryActive) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.INFO, "{0} not answering ({1}); using {2}", primary.name(), e.toString(),
+                        fallback == null ? "nothing" : fallback.name());
+            }
+        }
+        syncFallback();
+    }
+
+    /** After each (re)connect events may have been missed: take the runtime's full list. */
+    private void resyncPrimary() {
+        if (!primaryWatchUp) {
+            return;
+        }
+        try {
+            apply(primary.list(), Origin.PRIMARY);
+            if (!primaryActive) {
+                LOG.log(Level.INFO, "tracking containers through {0}", primary.name());
+            }
+            primaryActive = true;
+        } catch (IOException | RuntimeException e) {
+            primaryActive = false;
+            LOG.log(Level.WARNING, "{0} listing failed ({1}); retrying", primary.name(), e.toString());
+            if (!closed) {
+                worker.schedule(safely(this::resyncPrimary), fallbackInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void fallbackTick() {
+        if (primary == null || !primaryActive) {
+            syncFallback();
+            return;
+        }
+        // The runtime reports only its own containers; ones found in /proc (another runtime's,
+        // say) would otherwise never be seen to stop.
+        List<Runnable> notes = new ArrayList<>();
+        for (Entry e : List.copyOf(byId.values())) {
+            if (e.running() && e.origin() != Origin.PRIMARY && !alive(e)) {
+                notes.addAll(markStopped(e.info().id()));
+            }
+        }
+        notify(notes);
+    }
+
+    private void syncFallback() {
+        if (fallback == null) {
+            return;
+        }
+        try {
+            apply(fallback.list(), Origin.FALLBACK);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "{0} scan failed: {1}", fallback.name(), e.toString());
+        }
+    }
+
+    private void onPrimaryEvent(RuntimeEvent event) {
+        switch (event.kind()) {
+            case START -> {
+                Optional<ContainerInfo> info = Optional.empty();
+                try {
+                    info = primary.inspect(event.id());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "inspect of started container {0} failed: {1}", event.id(), e.toString());
+                }
+                // A container that already exited and was removed is still worth a record: it
+                // ran, and its last events may still be on their way.
+                if (info.isPresent()) {
+                    notify(upsert(info.get(), Origin.PRIMARY));
+                } else {
+                    // Ranked below the runtime's own view so it never overwrites an inspected record.
+                    primary.describe(event).ifPresent(c -> notify(upsert(c, Origin.FALLBACK)));
+                }
+            }
+            case STOP, DESTROY -> notify(markStopped(event.id()));
+        }
+    }
+
+    /** Brings the inventory in line with a full listing from one source. */
+    private void apply(List<ContainerInfo> listing, Origin origin) {
+        List<Runnable> notes = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ContainerInfo info : listing) {
+            seen.add(info.id());
+            notes.addAll(upsert(info, origin));
+        }
+        for (Entry e : List.copyOf(byId.values())) {
+            if (!e.running() || seen.contains(e.info().id())) {
+                continue;
+            }
+            // The runtime is authoritative for its own containers; anything else (found in
+            // /proc, or the runtime's own while it is away) stops when its processes are gone.
+            boolean gone = (origin == Origin.PRIMARY && e.origin() == Origin.PRIMARY) || !alive(e);
+            if (gone) {
+                notes.addAll(markStopped(e.info().id()));
+            }
+        }
+        notify(notes);
+    }
+
+    private boolean alive(Entry e) {
+        ContainerInfo info = e.info();
+        if (info.cgroupPath() != null && cgroupFs.v2Root().isPresent()) {
+            return cgroupFs.isPopulated(info.cgroupPath());
+        }
+        if (info.initPid() > 0) {
+            return cgroupFs.containerOf(info.initPid()).map(m -> m.containerId().equals(info.id())).orElse(false);
+        }
+        return false;
+    }
+
+    /** A container seen in /proc during {@link #resolve}, unknown to the sources so far. */
+    private Entry learnFromProbe(CgroupMatch match) {
+        PodInfo pod = match.podUid() == null ? null : new PodInfo("", "", match.podUid());
+        ContainerInfo info = new ContainerInfo(match.containerId(), "", "", "", Map.of(), pod, match.runtime(),
+                0, null, match.containerCgroup(), null);
+        notify(upsert(info, Origin.PROBE));
+        if (primary != null && primaryActive && !closed) {
+            submit(() -> {
+                try {
+                    primary.inspect(info.id()).ifPresent(full -> notify(upsert(full, Origin.PRIMARY)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, "enriching {0} failed: {1}", info.shortId(), e.toString());
+                }
+            });
+        }
+        return byId.get(info.id());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // State changes (under lock; listener calls are returned, to run after the lock)
+
+    private List<Runnable> upsert(ContainerInfo info, Origin origin) {
+        List<Runnable> notes = new ArrayList<>();
+        long cgroupId = cgroupIdOf(info);
+        synchronized (lock) {
+            Entry old = byId.get(info.id());
+            if (old == null) {
+                makeRoom();
+                Entry entry = new Entry(info, origin, seq.incrementAndGet(), RUNNING, ConcurrentHashMap.newKeySet());
+                byId.put(info.id(), entry);
+                indexCgroup(entry, cgroupId);
+                notes.add(() -> listeners.forEach(l -> l.containerStarted(info)));
+                return notes;
+            }
+            boolean richer = origin.compareTo(old.origin()) >= 0;
+            ContainerInfo merged = richer ? fillGaps(info, old.info()) : old.info();
+            // A runtime listing or start event means running; a cgroup scan only proves a
+            // restart when the processes are new (the old ones may still be exiting).
+            boolean revive = !old.running()
+                    && (origin == Origin.PRIMARY || (info.initPid() > 0 && info.initPid() != old.info().initPid()));
+            Entry updated = old.with(merged, richer ? origin : old.origin(), revive ? RUNNING : old.stoppedAt());
+            byId.put(info.id(), updated);
+            indexCgroup(updated, cgroupId);
+            if (revive) {
+                notes.add(() -> listeners.forEach(l -> l.containerStarted(merged)));
+            }
+        }
+        return notes;
+    }
+
+    private static ContainerInfo fillGaps(ContainerInfo fresh, ContainerInfo old) {
+        ContainerInfo out = fresh;
+        if (out.cgroupPath() == null && old.cgroupPath() != null) {
+            out = out.withCgroupPath(old.cgroupPath());
+        }
+        return out;
+    }
+
+    private List<Runnable> markStopped(String id) {
+        synchronized (lock) {
+            Entry old = byId.get(id);
+            if (old == null || !old.running()) {
+                return List.of();
+            }
+            byId.put(id, old.with(old.info(), old.origin(), ticker.getAsLong()));
+            ContainerInfo info = old.info();
+            return List.of(() -> listeners.forEach(l -> l.containerStopped(info)));
+        }
+    }
+
+    private void reap() {
+        long now = ticker.getAsLong();
+        synchronized (lock) {
+            for (Entry e : List.copyOf(byId.values())) {
+                if (!e.running() && now - e.stoppedAt() >= graceNanos) {
+                    remove(e);
+                }
+            }
+        }
+        notContainer.values().removeIf(until -> until - now <= 0);
+    }
+
+    private void makeRoom() {
+        while (byId.size() >= maxEntries) {
+            Entry victim = byId.values().stream().filter(e -> !e.running())
+                    .min(Comparator.comparingLong(Entry::stoppedAt))
+                    .or(() -> byId.values().stream().min(Comparator.comparingLong(Entry::seq)))
+                    .orElseThrow();
+            remove(victim);
+            long n = evictions.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.log(Level.WARNING, "container inventory full ({0} entries); {1} evicted so far", maxEntries, n);
+            }
+        }
+    }
+
+    private void remove(Entry e) {
+        byId.remove(e.info().id());
+        for (Long id : e.cgroupIds()) {
+            byCgroup.remove(id, e.info().id());
+        }
+    }
+
+    private void indexCgroup(Entry entry, long cgroupId) {
+        if (cgroupId == 0) {
+            return;
+        }
+        if (!entry.cgroupIds().contains(cgroupId) && byCgroup.size() >= maxCgroupIds) {
+            // Still resolvable through /proc, just slower; not worth evicting containers for.
+            return;
+        }
+        entry.cgroupIds().add(cgroupId);
+        String previous = byCgroup.put(cgroupId, entry.info().id());
+        if (previous != null && !previous.equals(entry.info().id())) {
+            Entry other = byId.get(previous);
+            if (other != null) {
+                other.cgroupIds().remove(cgroupId);
+            }
+        }
+        notContainer.remove(cgroupId);
+    }
+
+    /** The deepest known container whose cgroup holds {@code path}. */
+    private Entry entryContaining(String path) {
+        Entry best = null;
+        for (Entry e : byId.values()) {
+            String cg = e.info().cgroupPath();
+            if (cg != null && !cg.equals("/") && CgroupPaths.isSameOrBelow(path, cg)
+                    && (best == null || cg.length() > best.info().cgroupPath().length())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private long cgroupIdOf(ContainerInfo info) {
+        String path = info.cgroupPath();
+        if (path == null && info.initPid() > 0) {
+            path = cgroupFs.containerOf(info.initPid())
+                    .filter(m -> m.containerId().equals(info.id()))
+                    .map(CgroupMatch::containerCgroup).orElse(null);
+        }
+        return path == null ? 0 : cgroupFs.cgroupId(path).orElse(0);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Plumbing
+
+    private void notify(List<Runnable> notes) {
+        for (Runnable note : notes) {
+            try {
+                note.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "container lifecycle listener failed", e);
+            }
+        }
+    }
+
+    private void submit(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            worker.execute(safely(task));
+        } catch (RejectedExecutionException e) {
+            // Closing; nothing left to do.
+        }
+    }
+
+    /** Periodic tasks die silently on an exception; log instead and keep them running. */
+    private static Runnable safely(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "container inventory task failed", e);
+            }
+        };
+    }
+
+    public static final class Builder {
+        private ContainerSource primary;
+        private ContainerSource fallback;
+        private boolean noFallback;
+        private CgroupFs cgroupFs;
+        private Duration grace = DEFAULT_GRACE;
+        private int maxEntries = DEFAULT_MAX_ENTRIES;
+        private Duration fallbackInterval = Duration.ofSeconds(2);
+        private Duration reapInterval = Duration.ofSeconds(1);
+        private LongSupplier ticker = System::nanoTime;
+
+        private Builder() {
+        }
+
+        /** The runtime API; its event feed decides when it is trusted. */
+        public Builder primary(ContainerSource source) {
+            this.primary = source;
+            return this;
+        }
+
+        /** Used while the primary is unavailable; default: a {@link CgroupSource}. */
+        public Builder fallback(ContainerSource source) {
+            this.fallback = source;
+            this.noFallback = source == null;
+            return this;
+        }
+
+        public Builder cgroupFs(CgroupFs fs) {
+            this.cgroupFs = fs;
+            return this;
+        }
+
+        /** How long stopped containers stay resolvable. */
+        public Builder gracePeriod(Duration d) {
+            this.grace = requirePositive(d);
+            return this;
+        }
+
+        public Builder maxEntries(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxEntries must be positive");
+            }
+            this.maxEntries = n;
+            return this;
+        }
+
+        /** How often the fallback is scanned while the primary is not active. */
+        public Builder fallbackInterval(Duration d) {
+            this.fallbackInterval = requirePositive(d);
+            return this;
+        }
+
+        /** How often expired entries are removed. */
+        public Builder reapInterval(Duration d) {
+            this.reapInterval = requirePositive(d);
+            return this;
+        }
+
+        /** Time source in nanoseconds (tests). */
+        Builder ticker(LongSupplier t) {
+            this.ticker = t;
+            return this;
+        }
+
+        public ContainerInventory build() {
+            return new ContainerInventory(this);
+        }
+
+        private static Duration requirePositive(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("duration must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}
