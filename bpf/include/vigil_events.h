@@ -16,11 +16,14 @@
 /* Bounds on what one record copies; longer values are cut and flagged. */
 #define VIGIL_PATH_MAX 1024
 #define VIGIL_ARGS_MAX 1024
+#define VIGIL_CGROUP_PATH_MAX 512
 
 enum vigil_event_type {
 	VIGIL_EV_EXEC = 1,
 	VIGIL_EV_FORK = 2,
 	VIGIL_EV_EXIT = 3,
+	VIGIL_EV_CGROUP_MKDIR = 4,
+	VIGIL_EV_CGROUP_RMDIR = 5,
 	VIGIL_EV_TYPE_MAX = 64, /* size of the per-type drop counter array */
 };
 
@@ -98,6 +101,20 @@ struct vigil_exit_event {
 struct vigil_config {
 	__u32 wakeup_bytes;
 	__u32 reserved;
+};
+
+/*
+ * A cgroup v2 directory made or removed. Container runtimes make one per container before its
+ * first process runs, so this record is how the agent knows a container's cgroup id even for
+ * containers that live for milliseconds.
+ */
+struct vigil_cgroup_event {
+	struct vigil_event_header hdr;
+	__u64 id;           /* what bpf_get_current_cgroup_id() returns for tasks in it */
+	__u32 level;        /* depth below the root, which is level 0 */
+	__u16 path_len;
+	__u16 reserved;
+	/* then path[path_len], relative to the cgroup v2 root, e.g. /libpod_parent/libpod-<id> */
 };
 
 #endif /* VIGIL_EVENTS_H */

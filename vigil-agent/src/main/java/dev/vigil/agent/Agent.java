@@ -46,7 +46,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Agent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
-    private static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit");
 
     private final AgentConfig config;
     private final KernelFeatures features;
@@ -162,7 +161,7 @@ public final class Agent implements AutoCloseable {
 
     public AgentStats stats() {
         Map<String, Long> drops = new LinkedHashMap<>();
-        for (int type = 1; type < EVENT_TYPE_NAMES.size(); type++) drops.put(EVENT_TYPE_NAMES.get(type), core.ringDrops(type));
+        for (int type = 1; type < Wire.EVENT_TYPE_NAMES.size(); type++) drops.put(Wire.EVENT_TYPE_NAMES.get(type), core.ringDrops(type));
         Map<String, Long> errors = new LinkedHashMap<>();
         for (int i = 0; i < Wire.ERROR_NAMES.size(); i++) errors.put(Wire.ERROR_NAMES.get(i), core.errors(i));
         return new AgentStats(drops, errors, ring.records(), ring.bytes(), ring.handlerFailures(), pipeline.unknownRecords(),

@@ -32,6 +32,7 @@ public final class RecordView {
             case Wire.EV_EXEC -> Wire.Exec.BYTES + u16(Wire.Exec.BINARY_LEN) + u16(Wire.Exec.ARGS_LEN) + u16(Wire.Exec.CWD_LEN);
             case Wire.EV_FORK -> Wire.Fork.BYTES;
             case Wire.EV_EXIT -> Wire.Exit.BYTES;
+            case Wire.EV_CGROUP_MKDIR, Wire.EV_CGROUP_RMDIR -> Wire.Cgroup.BYTES + u16(Wire.Cgroup.PATH_LEN);
             default -> Wire.Header.BYTES;
         };
         if (length < needed) throw new MalformedRecordException("type " + type() + " record of " + length + " bytes needs " + needed);

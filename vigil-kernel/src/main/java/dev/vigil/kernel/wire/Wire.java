@@ -18,13 +18,15 @@ public final class Wire {
     private Wire() {}
 
     // enum vigil_event_type
-    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_TYPE_MAX = 64;
+    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_CGROUP_MKDIR = 4, EV_CGROUP_RMDIR = 5, EV_TYPE_MAX = 64;
+    /** Event type names by number, for counters and logs. */
+    public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir");
     // enum vigil_error
     public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_MAX = 16;
     public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth");
     // VIGIL_F_*
     public static final int F_ARGS_TRUNCATED = 1, F_BINARY_TRUNCATED = 2, F_CWD_TRUNCATED = 4;
-    public static final int PATH_MAX = 1024, ARGS_MAX = 1024;
+    public static final int PATH_MAX = 1024, ARGS_MAX = 1024, CGROUP_PATH_MAX = 512;
 
     public static final class Header {
         public static final StructLayout LAYOUT = MemoryLayout.structLayout(
@@ -99,6 +101,19 @@ public final class Wire {
         private Exit() {}
     }
 
+    public static final class Cgroup {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                Header.LAYOUT.withName("hdr"),
+                JAVA_LONG.withName("id"),
+                JAVA_INT.withName("level"),
+                JAVA_SHORT.withName("path_len"),
+                JAVA_SHORT.withName("reserved")).withName("vigil_cgroup_event");
+        public static final long ID = off(LAYOUT, "id"), LEVEL = off(LAYOUT, "level"), PATH_LEN = off(LAYOUT, "path_len");
+        public static final long BYTES = LAYOUT.byteSize();
+
+        private Cgroup() {}
+    }
+
     /** Value of map vigil_procs (key: u32 tgid). */
     public static final class ProcKey {
         public static final StructLayout LAYOUT = MemoryLayout.structLayout(JAVA_LONG.withName("exec_ktime")).withName("vigil_proc_key");
@@ -119,7 +134,7 @@ public final class Wire {
     /** Every struct shared with the kernel side, for the layout check. */
     public static List<StructLayout> all() {
         // A method, not a field: a field here would initialize before the nested classes it names.
-        return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT);
+        return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT);
     }
 
     private static long off(StructLayout layout, String field) {

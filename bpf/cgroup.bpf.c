@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Container tracking: cgroup v2 directories as they are made and removed. Runtimes create a
+ * container's cgroup before its first process starts, so the agent learns the cgroup id to
+ * container id mapping ahead of any event from inside, however short the container's life.
+ */
+#include "vigil_common.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct vigil_cgroup_event *vigil_btf_vigil_cgroup_event __attribute__((section(".vigil.btf"), used));
+
+#define VIGIL_CGROUP_PATH_MASK (VIGIL_CGROUP_PATH_MAX - 1)
+_Static_assert((VIGIL_CGROUP_PATH_MAX & VIGIL_CGROUP_PATH_MASK) == 0, "mask needs power of two");
+
+struct vigil_cgroup_scratch {
+	struct vigil_cgroup_event ev;
+	char path[VIGIL_CGROUP_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_cgroup_scratch);
+} vigil_cgroup_scratch SEC(".maps");
+
+static __always_inline int vigil_cgroup_record(struct cgroup *cgrp, const char *path, __u16 type)
+{
+	__u32 zero = 0;
+	struct vigil_cgroup_scratch *s;
+	long n;
+
+	/* Hierarchy 0 is cgroup v2, whose ids are the ones tasks report; v1 trees are not needed. */
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	s = bpf_map_lookup_elem(&vigil_cgroup_scratch, &zero);
+	if (!s)
+		return 0;
+	n = bpf_probe_read_kernel_str(s->path, sizeof(s->path), path);
+	if (n <= 0)
+		n = 1;
+	n = (n - 1) & VIGIL_CGROUP_PATH_MASK; /* without the NUL */
+	s->ev.id = BPF_CORE_READ(cgrp, kn, id);
+	s->ev.level = BPF_CORE_READ(cgrp, level);
+	s->ev.path_len = n;
+	s->ev.reserved = 0;
+	vigil_fill_header(&s->ev.hdr, type, sizeof(s->ev) + n);
+	vigil_submit(s, sizeof(s->ev) + n, type);
+	return 0;
+}
+
+/* cgroup_mkdir fires once the directory exists and has its id, before any task can join it. */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(vigil_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	return vigil_cgroup_record(cgrp, path, VIGIL_EV_CGROUP_MKDIR);
+}
+
+/* cgroup_rmdir tells the agent when a container's id may leave its tables. */
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(vigil_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return vigil_cgroup_record(cgrp, path, VIGIL_EV_CGROUP_RMDIR);
+}
