@@ -6,6 +6,13 @@ import dev.vigil.agent.sensor.CoreMaps;
 import dev.vigil.agent.sensor.Sensor;
 import dev.vigil.agent.sensor.SensorSpec;
 import dev.vigil.agent.sensor.Sensors;
+import dev.vigil.containers.ContainerInfo;
+import dev.vigil.containers.ContainerInventory;
+import dev.vigil.containers.ContainerLifecycleListener;
+import dev.vigil.containers.DockerApiSource;
+import dev.vigil.containers.RiskAssessor;
+import dev.vigil.events.container.CgroupTracker;
+import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.output.CompactEventWriter;
 import dev.vigil.events.output.EventSink;
 import dev.vigil.events.output.JsonEventWriter;
@@ -37,6 +44,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private final RingBuffer ring;
     private final ProcessCache cache;
     private final EventPipeline pipeline;
+    private final ContainerInventory containers;
     private final List<EventSink> sinks;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String node;
@@ -71,28 +80,68 @@ public final class Agent implements AutoCloseable {
         this.cache = new ProcessCache(config.processCache().maxEntries(), TimeUnit.SECONDS.toNanos(config.processCache().exitedGraceSeconds()));
         this.core = CoreMaps.create(features, config.ringBuffer().sizeBytes(), config.ringBuffer().wakeupBytes());
         RingBuffer r = null;
+        ContainerInventory inv = null;
         try {
             r = RingBuffer.open(core.ring());
-            for (SensorSpec spec : Sensors.ALL) {
-                Sensor sensor = Sensor.load(spec, core, features);
-                sensors.put(spec.name(), sensor);
-                sensor.attach();
-                LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
-            }
-            seedRunningProcesses(ids);
+            inv = containerInventory(config.containers());
+            ContainerInventory inventory = inv;
+            ContainerResolver resolver = (cgroupId, pid) -> inventory.resolve(cgroupId, pid).orElse(null);
             List<EventSink> all = new ArrayList<>();
             all.add(outputSink(config.output(), clock));
             all.addAll(extraSinks);
             this.sinks = all;
             this.ring = r;
-            ProcessTracker tracker = new ProcessTracker(ids, cache, ContainerResolver.NONE);
-            this.pipeline = new EventPipeline(ring, tracker, cache, sinks, clock, config.ringBuffer().pollMillis(), this::reportLosses);
+            this.containers = inv;
+            ProcessTracker tracker = new ProcessTracker(ids, cache, resolver);
+            this.pipeline = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory)), cache, inventory, sinks, clock,
+                    config.ringBuffer().pollMillis(), this::reportLosses);
+            inventory.addListener(new ContainerEvents(pipeline));
+            for (SensorSpec spec : Sensors.ALL) {
+                try {
+                    Sensor sensor = Sensor.load(spec, core, features);
+                    sensors.put(spec.name(), sensor);
+                    sensor.attach();
+                    LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
+                } catch (RuntimeException e) {
+                    if (spec == Sensors.PROCESS) throw e;
+                    LOG.log(System.Logger.Level.WARNING, "sensor " + spec.name() + " unavailable: " + e.getMessage());
+                }
+            }
+            inventory.start();
+            seedRunningProcesses(ids, resolver);
             pipeline.start();
         } catch (RuntimeException e) {
+            if (inv != null) inv.close();
             if (r != null) r.close();
             sensors.values().forEach(Sensor::close);
             core.close();
             throw e;
+        }
+    }
+
+    private static ContainerInventory containerInventory(AgentConfig.ContainersConfig c) {
+        Path socket = c.runtimeSocket().isEmpty() ? ContainerInventory.defaultDockerSocket() : Path.of(c.runtimeSocket());
+        return ContainerInventory.builder()
+                .primary(new DockerApiSource(socket))
+                .gracePeriod(Duration.ofSeconds(c.graceSeconds()))
+                .maxEntries(c.maxEntries())
+                .build();
+    }
+
+    /** Turns the inventory's lifecycle callbacks into events, with risk findings at start. */
+    private record ContainerEvents(EventPipeline pipeline) implements ContainerLifecycleListener {
+        private static final RiskAssessor RISK = new RiskAssessor();
+
+        @Override
+        public void containerStarted(ContainerInfo c) {
+            long now = KernelClock.bootNanos();
+            pipeline.offer(new ContainerEvent(ContainerEvent.Kind.START, now, c, List.of()));
+            if (c.config() != null) pipeline.offer(new ContainerEvent(ContainerEvent.Kind.RISK, now, c, RISK.assess(c)));
+        }
+
+        @Override
+        public void containerStopped(ContainerInfo c) {
+            pipeline.offer(new ContainerEvent(ContainerEvent.Kind.STOP, KernelClock.bootNanos(), c, List.of()));
         }
     }
 
@@ -101,7 +150,7 @@ public final class Agent implements AutoCloseable {
         return new Agent(config, extraSinks);
     }
 
-    private void seedRunningProcesses(ExecIds ids) {
+    private void seedRunningProcesses(ExecIds ids, ContainerResolver resolver) {
         List<ProcessInfo> running;
         try {
             running = new ProcScanner(Path.of("/proc"), ids, Filesystems.cgroup2Root()).scan();
@@ -112,7 +161,7 @@ public final class Agent implements AutoCloseable {
         int seeded = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (ProcessInfo p : running) {
-                cache.putIfAbsent(p);
+                cache.putIfAbsent(p.withContainer(resolver.resolve(p.cgroupId(), p.pid())));
                 if (core.seedProcess(p.pid(), p.execKtime(), arena)) seeded++;
             }
         }
@@ -155,6 +204,10 @@ public final class Agent implements AutoCloseable {
         return features;
     }
 
+    public ContainerInventory containers() {
+        return containers;
+    }
+
     public AgentConfig config() {
         return config;
     }
@@ -165,7 +218,8 @@ public final class Agent implements AutoCloseable {
         Map<String, Long> errors = new LinkedHashMap<>();
         for (int i = 0; i < Wire.ERROR_NAMES.size(); i++) errors.put(Wire.ERROR_NAMES.get(i), core.errors(i));
         return new AgentStats(drops, errors, ring.records(), ring.bytes(), ring.handlerFailures(), pipeline.unknownRecords(),
-                pipeline.events(), pipeline.sinkFailures(), cache.liveCount(), cache.exitedCount(), cache.evictions(), cache.reconciled());
+                pipeline.events(), pipeline.sinkFailures(), pipeline.sideDropped(), cache.liveCount(), cache.exitedCount(), cache.evictions(),
+                cache.reconciled(), containers.size(), containers.evictions(), containers.activeSource());
     }
 
     /** Runs on the pipeline thread once a second: a loss is logged the moment its counter moves. */
@@ -177,6 +231,8 @@ public final class Agent implements AutoCloseable {
         now.put("records the agent failed to process", s.recordFailures());
         now.put("records of unknown type", s.unknownRecords());
         now.put("process cache evictions", s.processCacheEvictions());
+        now.put("container events dropped (queue full)", s.sideEventsDropped());
+        now.put("container inventory evictions", s.containerEvictions());
         Map<String, Long> before = lastReportedDrops;
         for (Map.Entry<String, Long> e : now.entrySet()) {
             long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -213,6 +269,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             ring.close();
+            containers.close();
             sensors.values().forEach(Sensor::close);
             core.close();
             stopped.countDown();

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param recordFailures   records read but not processed: malformed, or a stage threw
  * @param unknownRecords   records of a type the agent does not know
  * @param events           events handed to the outputs
+ * @param sideEventsDropped container events that found the pipeline's queue full
  */
 public record AgentStats(
         Map<String, Long> kernelRingDrops,
@@ -21,10 +22,14 @@ public record AgentStats(
         long unknownRecords,
         long events,
         long pipelineErrors,
+        long sideEventsDropped,
         int processCacheLive,
         int processCacheExited,
         long processCacheEvictions,
-        long processCacheReconciled) {
+        long processCacheReconciled,
+        int containers,
+        long containerEvictions,
+        String containerSource) {
 
     public long totalKernelRingDrops() {
         return kernelRingDrops.values().stream().mapToLong(Long::longValue).sum();

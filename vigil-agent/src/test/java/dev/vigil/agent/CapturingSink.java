@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.events.output.EventSink;
 import dev.vigil.events.output.JsonEventWriter;
+import dev.vigil.events.Event;
 import dev.vigil.events.process.ProcessEvent;
 
 import java.time.Duration;
@@ -14,22 +15,22 @@ import java.util.function.Predicate;
 /** Keeps the events that match a filter, as the JSON users see, so tests assert on the real output. */
 final class CapturingSink implements EventSink {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Predicate<ProcessEvent> keep;
-    private final List<ProcessEvent> events = new ArrayList<>();
+    private final Predicate<Event> keep;
+    private final List<Event> events = new ArrayList<>();
 
-    CapturingSink(Predicate<ProcessEvent> keep) {
+    CapturingSink(Predicate<Event> keep) {
         this.keep = keep;
     }
 
     @Override
-    public synchronized void accept(ProcessEvent event) {
+    public synchronized void accept(Event event) {
         if (keep.test(event)) events.add(event);
     }
 
     @Override
     public void flush() {}
 
-    synchronized List<ProcessEvent> events() {
+    synchronized List<Event> events() {
         return List.copyOf(events);
     }
 
@@ -38,10 +39,10 @@ final class CapturingSink implements EventSink {
     }
 
     /** Waits until an event matches, then returns it as JSON. */
-    JsonNode await(Predicate<ProcessEvent> match, Duration timeout) throws InterruptedException {
+    JsonNode await(Predicate<Event> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (ProcessEvent e : events()) {
+            for (Event e : events()) {
                 if (match.test(e)) return json(e);
             }
             Thread.sleep(20);
@@ -49,7 +50,12 @@ final class CapturingSink implements EventSink {
         throw new AssertionError("no matching event within " + timeout + "; captured " + events().size());
     }
 
-    static JsonNode json(ProcessEvent e) {
+    /** A filter on process events only. */
+    static Predicate<Event> processes(Predicate<ProcessEvent> p) {
+        return e -> e instanceof ProcessEvent pe && p.test(pe);
+    }
+
+    static JsonNode json(Event e) {
         try {
             return JSON.readTree(JsonEventWriter.toJson(e, "test", t -> t));
         } catch (Exception ex) {

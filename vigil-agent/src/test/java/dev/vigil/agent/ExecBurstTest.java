@@ -45,7 +45,7 @@ class ExecBurstTest {
         AtomicInteger shell = new AtomicInteger(-1);
         AtomicInteger seen = new AtomicInteger();
         CapturingSink none = new CapturingSink(e -> {
-            if (e instanceof ProcessEvent.Exec && e.process().ppid() == shell.get() && e.process().binary().equals(TRUE)) seen.incrementAndGet();
+            if (e instanceof ProcessEvent.Exec x && x.process().ppid() == shell.get() && x.process().binary().equals(TRUE)) seen.incrementAndGet();
             return false;
         });
         try (Agent agent = Agent.start(ConfigLoader.load(null, config), List.of(none))) {

@@ -30,8 +30,8 @@ class ProcessLifecycleTest {
     @BeforeAll
     static void start() throws Exception {
         output = Files.createTempDirectory("vigil-test").resolve("events.json");
-        sink = new CapturingSink(e -> e.process().ppid() == SELF || e.process().pid() == SELF
-                || (e.parent() != null && e.parent().ppid() == SELF));
+        sink = new CapturingSink(CapturingSink.processes(e -> e.process().ppid() == SELF || e.process().pid() == SELF
+                || (e.parent() != null && e.parent().ppid() == SELF)));
         agent = Agent.start(ConfigLoader.load(null, Map.of("output.path", output.toString())), List.of(sink));
     }
 
@@ -68,7 +68,7 @@ class ProcessLifecycleTest {
         assertThat(proc.get("parent_exec_id").asText()).isEqualTo(exec.get("parent").get("exec_id").asText());
         assertThat(exec.get("container").isNull()).isTrue();
 
-        JsonNode exit = sink.await(e -> e instanceof ProcessEvent.Exit && e.process().pid() == pid, WAIT);
+        JsonNode exit = sink.await(e -> e instanceof ProcessEvent.Exit x && x.process().pid() == pid, WAIT);
         assertThat(exit.get("exit_code").asInt()).isZero();
         assertThat(exit.get("signal").isNull()).isTrue();
         assertThat(exit.get("process").get("exec_id").asText()).isEqualTo(proc.get("exec_id").asText());
@@ -82,8 +82,8 @@ class ProcessLifecycleTest {
         Process p = new ProcessBuilder("unshare", "--net", "sleep", "5").start();
         try {
             int pid = (int) p.pid();
-            JsonNode exec = sink.await(e -> e instanceof ProcessEvent.Exec && e.process().pid() == pid
-                    && e.process().binary().endsWith("/sleep"), WAIT);
+            JsonNode exec = sink.await(e -> e instanceof ProcessEvent.Exec x && x.process().pid() == pid
+                    && x.process().binary().endsWith("/sleep"), WAIT);
             JsonNode ns = exec.get("process").get("ns");
             assertThat(ns.get("net").asLong()).isEqualTo(nsInode(Integer.toString(pid), "net")).isNotEqualTo(nsInode("self", "net"));
             assertThat(ns.get("pid").asLong()).isEqualTo(nsInode(Integer.toString(pid), "pid"));
@@ -100,7 +100,7 @@ class ProcessLifecycleTest {
         sink.await(e -> isExecOf(e, pid, "/sleep"), WAIT);
         p.destroyForcibly(); // SIGKILL
         p.waitFor();
-        JsonNode exit = sink.await(e -> e instanceof ProcessEvent.Exit && e.process().pid() == pid, WAIT);
+        JsonNode exit = sink.await(e -> e instanceof ProcessEvent.Exit x && x.process().pid() == pid, WAIT);
         assertThat(exit.get("signal").asText()).isEqualTo("SIGKILL");
         assertThat(exit.get("exit_code").isNull()).isTrue();
     }
@@ -112,10 +112,10 @@ class ProcessLifecycleTest {
         int shell = (int) p.pid();
         String sh = Path.of("/bin/sh").toRealPath().toString();
         JsonNode shellExec = sink.await(e -> isExecOf(e, shell, sh), WAIT);
-        JsonNode fork = sink.await(e -> e instanceof ProcessEvent.Fork && e.process().ppid() == shell, WAIT);
+        JsonNode fork = sink.await(e -> e instanceof ProcessEvent.Fork x && x.process().ppid() == shell, WAIT);
         int child = fork.get("process").get("pid").asInt();
         assertThat(fork.get("process").get("parent_exec_id").asText()).isEqualTo(shellExec.get("process").get("exec_id").asText());
-        JsonNode childExec = sink.await(e -> e instanceof ProcessEvent.Exec && e.process().pid() == child, WAIT);
+        JsonNode childExec = sink.await(e -> e instanceof ProcessEvent.Exec x && x.process().pid() == child, WAIT);
         assertThat(childExec.get("process").get("binary").asText()).isEqualTo(Path.of("/bin/true").toRealPath().toString());
         assertThat(childExec.get("parent").get("binary").asText()).isEqualTo(shellExec.get("process").get("binary").asText());
         assertThat(childExec.get("process").get("parent_exec_id").asText()).isEqualTo(shellExec.get("process").get("exec_id").asText());
@@ -153,8 +153,8 @@ class ProcessLifecycleTest {
         assertThat(s.ringRecords()).isPositive();
     }
 
-    static boolean isExecOf(ProcessEvent e, int pid, String binarySuffix) {
-        return e instanceof ProcessEvent.Exec && e.process().pid() == pid && e.process().binary().endsWith(binarySuffix);
+    static boolean isExecOf(dev.vigil.events.Event e, int pid, String binarySuffix) {
+        return e instanceof ProcessEvent.Exec x && x.process().pid() == pid && x.process().binary().endsWith(binarySuffix);
     }
 
     private static JsonNode text(String s) {

@@ -80,6 +80,10 @@ public final class ContainerInventory implements AutoCloseable {
     private final LongSupplier ticker;
 
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    /** Per container run: whether its start, then its stop, went to the listeners. */
+    private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
+    /** Containers learnt from their cgroup whose runtime details are still being asked for. */
+    private final Set<String> pendingEnrichment = ConcurrentHashMap.newKeySet();
     private final Map<Long, String> byCgroup = new ConcurrentHashMap<>();
     private final Map<Long, Long> notContainer = new ConcurrentHashMap<>();
     private final List<ContainerLifecycleListener> listeners = new CopyOnWriteArrayList<>();
@@ -258,6 +262,34 @@ public final class ContainerInventory implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * True while the runtime is being asked about a container first seen through its cgroup:
+     * its name, image and labels are not known yet but soon will be (or never will, if it is
+     * gone before the runtime answers).
+     */
+    public boolean enrichmentPending(String id) {
+        return pendingEnrichment.contains(id);
+    }
+
+    /**
+     * Listeners hear start before stop, once each per run, whichever thread learns what first:
+     * a container that ends before its start could be announced is announced started, then stopped.
+     */
+    private Runnable announceStart(ContainerInfo info) {
+        return () -> {
+            if (announced.putIfAbsent(info.id(), Boolean.FALSE) == null) listeners.forEach(l -> l.containerStarted(info));
+        };
+    }
+
+    private Runnable announceStop(ContainerInfo info) {
+        return () -> {
+            Boolean before = announced.put(info.id(), Boolean.TRUE);
+            if (Boolean.TRUE.equals(before)) return;
+            if (before == null) listeners.forEach(l -> l.containerStarted(info));
+            listeners.forEach(l -> l.containerStopped(info));
+        };
+    }
+
     /** Entries, including stopped ones in their grace period. */
     public int size() {
         return byId.size();
@@ -417,22 +449,84 @@ public final class ContainerInventory implements AutoCloseable {
         return false;
     }
 
-    /** A container seen in /proc during {@link #resolve}, unknown to the sources so far. */
+    /**
+     * A container learnt from its cgroup (made, or seen in /proc during {@link #resolve}) that
+     * the sources have not told us about yet. Its start is announced once the runtime has been
+     * asked for the rest (name, image, configuration), so listeners get one complete start.
+     */
     private Entry learnFromProbe(CgroupMatch match) {
         PodInfo pod = match.podUid() == null ? null : new PodInfo("", "", match.podUid());
         ContainerInfo info = new ContainerInfo(match.containerId(), "", "", "", Map.of(), pod, match.runtime(),
                 0, null, match.containerCgroup(), null);
-        notify(upsert(info, Origin.PROBE));
-        if (primary != null && primaryActive && !closed) {
-            submit(() -> {
-                try {
-                    primary.inspect(info.id()).ifPresent(full -> notify(upsert(full, Origin.PRIMARY)));
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "enriching {0} failed: {1}", info.shortId(), e.toString());
-                }
-            });
+        List<Runnable> notes = upsert(info, Origin.PROBE);
+        if (primary == null || !primaryActive || closed) {
+            notify(notes);
+            return byId.get(info.id());
         }
+        pendingEnrichment.add(info.id());
+        submit(() -> {
+            try {
+                primary.inspect(info.id()).ifPresent(full -> upsert(full, Origin.PRIMARY));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "enriching {0} failed: {1}", info.shortId(), e.toString());
+            }
+            Entry now = byId.get(info.id());
+            ContainerInfo best = now == null ? info : now.info();
+            pendingEnrichment.remove(info.id());
+            List<Runnable> announce = new ArrayList<>();
+            if (!notes.isEmpty()) announce.add(announceStart(best));
+            // A stop the kernel reported while the runtime was being asked waits for the start.
+            if (now != null && !now.running()) announce.add(announceStop(best));
+            notify(announce);
+        });
         return byId.get(info.id());
+    }
+
+    /**
+     * The kernel made a cgroup v2 directory (its cgroup_mkdir tracepoint). A container's own
+     * cgroup, or one below a known container's, is indexed at once: events from inside resolve
+     * even if the container ends before any runtime API could be asked about it.
+     */
+    public void cgroupCreated(long cgroupId, String path) {
+        if (cgroupId == 0 || path == null) return;
+        Entry found = entryContaining(path);
+        if (found == null) {
+            Optional<CgroupMatch> match = CgroupPaths.parse(path);
+            if (match.isEmpty()) return;
+            found = byId.get(match.get().containerId());
+            if (found == null) found = learnFromProbe(match.get());
+        }
+        if (found != null) {
+            List<Runnable> notes = new ArrayList<>();
+            synchronized (lock) {
+                Entry current = byId.get(found.info().id());
+                if (current != null) {
+                    indexCgroup(current, cgroupId);
+                    // The container's own cgroup made again: the runtime is starting it anew.
+                    if (!current.running() && path.equals(current.info().cgroupPath())) {
+                        byId.put(current.info().id(), current.with(current.info(), current.origin(), RUNNING));
+                        announced.remove(current.info().id());
+                        notes.add(announceStart(current.info()));
+                    }
+                }
+            }
+            notify(notes);
+        }
+    }
+
+    /**
+     * The kernel removed a cgroup v2 directory. When it is a container's own cgroup the
+     * container has ended, whatever the runtime API says or does not say.
+     */
+    public void cgroupRemoved(long cgroupId, String path) {
+        String id = byCgroup.get(cgroupId);
+        if (id == null) return;
+        Entry e = byId.get(id);
+        if (e != null && path != null && path.equals(e.info().cgroupPath())) {
+            List<Runnable> notes = markStopped(id);
+            // While its details are being fetched, the fetch announces start and stop in order.
+            if (!pendingEnrichment.contains(id)) notify(notes);
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -448,20 +542,24 @@ public final class ContainerInventory implements AutoCloseable {
                 Entry entry = new Entry(info, origin, seq.incrementAndGet(), RUNNING, ConcurrentHashMap.newKeySet());
                 byId.put(info.id(), entry);
                 indexCgroup(entry, cgroupId);
-                notes.add(() -> listeners.forEach(l -> l.containerStarted(info)));
+                notes.add(announceStart(info));
                 return notes;
             }
             boolean richer = origin.compareTo(old.origin()) >= 0;
             ContainerInfo merged = richer ? fillGaps(info, old.info()) : old.info();
-            // A runtime listing or start event means running; a cgroup scan only proves a
-            // restart when the processes are new (the old ones may still be exiting).
+            // A runtime's start event can arrive after the kernel saw the container end (the
+            // runtime's event stream lags): it proves a new run only while the container's cgroup
+            // exists. A cgroup scan proves one when the processes are new (the old ones may
+            // still be exiting).
             boolean revive = !old.running()
-                    && (origin == Origin.PRIMARY || (info.initPid() > 0 && info.initPid() != old.info().initPid()));
+                    && (origin == Origin.PRIMARY ? cgroupId != 0 && info.initPid() > 0
+                        : info.initPid() > 0 && info.initPid() != old.info().initPid());
             Entry updated = old.with(merged, richer ? origin : old.origin(), revive ? RUNNING : old.stoppedAt());
             byId.put(info.id(), updated);
             indexCgroup(updated, cgroupId);
             if (revive) {
-                notes.add(() -> listeners.forEach(l -> l.containerStarted(merged)));
+                announced.remove(info.id()); // a new run of the same container
+                notes.add(announceStart(merged));
             }
         }
         return notes;
@@ -483,7 +581,7 @@ public final class ContainerInventory implements AutoCloseable {
             }
             byId.put(id, old.with(old.info(), old.origin(), ticker.getAsLong()));
             ContainerInfo info = old.info();
-            return List.of(() -> listeners.forEach(l -> l.containerStopped(info)));
+            return List.of(announceStop(info));
         }
     }
 
@@ -515,6 +613,8 @@ public final class ContainerInventory implements AutoCloseable {
 
     private void remove(Entry e) {
         byId.remove(e.info().id());
+        announced.remove(e.info().id());
+        pendingEnrichment.remove(e.info().id());
         for (Long id : e.cgroupIds()) {
             byCgroup.remove(id, e.info().id());
         }

@@ -16,17 +16,18 @@ import java.util.concurrent.TimeUnit;
  * Real podman for tests: containers from the local busybox image, tracked so that every one
  * is removed in teardown, and the Docker-compatible API service on a private socket.
  */
-final class Podman implements AutoCloseable {
+public final class Podman implements AutoCloseable {
 
-    static final String IMAGE = "localhost/vigil-test/busybox:latest";
+    public static final String IMAGE = "localhost/vigil-test/busybox:latest";
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final String prefix = "vt-" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
     /** Builds the test image with the project script if it is missing. */
-    static void ensureImage() throws IOException, InterruptedException {
+    public static void ensureImage() throws IOException, InterruptedException {
         if (exec(List.of("podman", "image", "exists", IMAGE), Duration.ofSeconds(30)).exit() == 0) {
             return;
         }
+        // Tests run with a module directory as working directory; the script is at the root.
         Path script = Path.of("").toAbsolutePath().resolve("../scripts/test-images.sh").normalize();
         Result r = exec(List.of("bash", script.toString()), Duration.ofMinutes(2));
         if (r.exit() != 0) {
@@ -34,12 +35,12 @@ final class Podman implements AutoCloseable {
         }
     }
 
-    String name(String role) {
+    public String name(String role) {
         return prefix + role;
     }
 
     /** podman --runtime runc run -d ...; returns the full id. */
-    String runDetached(String role, String... args) throws IOException, InterruptedException {
+    public String runDetached(String role, String... args) throws IOException, InterruptedException {
         String name = name(role);
         created.add(name);
         List<String> cmd = new ArrayList<>(List.of("run", "-d", "--name", name));
@@ -48,7 +49,7 @@ final class Podman implements AutoCloseable {
     }
 
     /** A container that runs to completion and is removed by podman itself. */
-    void runToCompletion(String role, String... args) throws IOException, InterruptedException {
+    public void runToCompletion(String role, String... args) throws IOException, InterruptedException {
         String name = name(role);
         created.add(name);
         List<String> cmd = new ArrayList<>(List.of("run", "--rm", "--name", name));
@@ -56,16 +57,16 @@ final class Podman implements AutoCloseable {
         podman(cmd.toArray(String[]::new));
     }
 
-    int pid(String role) throws IOException, InterruptedException {
+    public int pid(String role) throws IOException, InterruptedException {
         return Integer.parseInt(podman("inspect", "-f", "{{.State.Pid}}", name(role)));
     }
 
-    void remove(String role) throws IOException, InterruptedException {
+    public void remove(String role) throws IOException, InterruptedException {
         podman("rm", "-f", "-t", "0", name(role));
         created.remove(name(role));
     }
 
-    static String podman(String... args) throws IOException, InterruptedException {
+    public static String podman(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", "runc"));
         cmd.addAll(List.of(args));
         Result r = exec(cmd, Duration.ofSeconds(60));
@@ -75,10 +76,10 @@ final class Podman implements AutoCloseable {
         return r.output().strip();
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    static Result exec(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
+    public static Result exec(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
         Path out = Files.createTempFile("vigil-podman", ".out");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -105,21 +106,21 @@ final class Podman implements AutoCloseable {
     }
 
     /** {@code podman system service} serving the Docker API on a unix socket. */
-    static final class Service implements AutoCloseable {
+    public static final class Service implements AutoCloseable {
         private final Path socket;
         private final Path log;
         private Process process;
 
-        Service(Path socket) throws IOException {
+        public Service(Path socket) throws IOException {
             this.socket = socket;
             this.log = Files.createTempFile("vigil-podman-service", ".log");
         }
 
-        Path socket() {
+        public Path socket() {
             return socket;
         }
 
-        Service start() throws IOException, InterruptedException {
+        public Service start() throws IOException, InterruptedException {
             Files.deleteIfExists(socket);
             process = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -135,7 +136,7 @@ final class Podman implements AutoCloseable {
         }
 
         /** Kills the service the hard way, as a crashing runtime would go. */
-        void kill() throws InterruptedException, IOException {
+        public void kill() throws InterruptedException, IOException {
             if (process == null) {
                 return;
             }

@@ -7,7 +7,8 @@ public record AgentConfig(
         @JsonProperty("node") String node,
         @JsonProperty("output") Output output,
         @JsonProperty("ringBuffer") RingBufferConfig ringBuffer,
-        @JsonProperty("processCache") ProcessCacheConfig processCache) {
+        @JsonProperty("processCache") ProcessCacheConfig processCache,
+        @JsonProperty("containers") ContainersConfig containers) {
 
     public record Output(@JsonProperty("path") String path, @JsonProperty("format") Format format) {}
 
@@ -25,6 +26,11 @@ public record AgentConfig(
             @JsonProperty("maxEntries") Integer maxEntries,
             @JsonProperty("exitedGraceSeconds") Integer exitedGraceSeconds) {}
 
+    public record ContainersConfig(
+            @JsonProperty("runtimeSocket") String runtimeSocket,
+            @JsonProperty("graceSeconds") Integer graceSeconds,
+            @JsonProperty("maxEntries") Integer maxEntries) {}
+
     /** Rejects values the kernel or the agent cannot work with, naming the key. */
     public AgentConfig validate() {
         int size = ringBuffer.sizeBytes();
@@ -39,6 +45,8 @@ public record AgentConfig(
         }
         if (processCache.maxEntries() < 1024) throw new ConfigException("processCache.maxEntries must be at least 1024");
         if (processCache.exitedGraceSeconds() < 0) throw new ConfigException("processCache.exitedGraceSeconds must not be negative");
+        if (containers.graceSeconds() < 0) throw new ConfigException("containers.graceSeconds must not be negative");
+        if (containers.maxEntries() < 16) throw new ConfigException("containers.maxEntries must be at least 16");
         return this;
     }
 }

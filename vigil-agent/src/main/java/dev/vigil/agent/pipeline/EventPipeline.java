@@ -1,22 +1,29 @@
 package dev.vigil.agent.pipeline;
 
+import dev.vigil.containers.ContainerInventory;
+import dev.vigil.events.Event;
 import dev.vigil.events.output.EventSink;
 import dev.vigil.events.process.ProcessCache;
-import dev.vigil.events.process.ProcessEvent;
-import dev.vigil.events.process.ProcessTracker;
+import dev.vigil.events.wire.RecordStage;
 import dev.vigil.events.wire.RecordView;
 import dev.vigil.kernel.KernelClock;
 import dev.vigil.kernel.RingBuffer;
+import dev.vigil.kernel.wire.Wire;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The event path after the kernel: one dedicated platform thread drains the ring buffer, decodes
- * each record in place, turns it into an event against the process cache, and hands it to the
- * sinks; sinks are flushed once per batch.
+ * each record in place, hands it to the stage for its type (which keeps state such as the
+ * process cache and may return an event), and passes events to the sinks, flushed once per
+ * batch. Events born outside the ring (the container runtime's) are offered to a bounded queue
+ * and written by the same thread, so sinks never see two threads.
  *
  * <p>The ring itself is the queue: when the agent falls behind, the kernel finds the ring full
  * and counts what it could not write, so nothing is lost without a count and the agent's
@@ -25,24 +32,35 @@ import java.util.concurrent.TimeUnit;
 public final class EventPipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventPipeline.class.getName());
     private static final int BATCH = 4096;
+    private static final int SIDE_QUEUE_MAX = 65536;
     private static final long MAINTAIN_EVERY = TimeUnit.SECONDS.toNanos(1);
     private static final long RESYNC_CLOCK_EVERY = TimeUnit.MINUTES.toNanos(1);
 
+    /** How long events of a new container may wait for its runtime details. */
+    private static final long METADATA_WAIT = TimeUnit.SECONDS.toNanos(2);
+
     private final RingBuffer ring;
-    private final ProcessTracker tracker;
+    private final ContainerMetadataWait metadataWait;
+    private final RecordStage[] stageByType = new RecordStage[Wire.EV_TYPE_MAX];
     private final ProcessCache cache;
     private final List<EventSink> sinks;
     private final KernelClock clock;
     private final int pollMillis;
     private final Runnable periodic;
     private final Thread thread;
+    private final Queue<Event> sideEvents = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sideQueued = new AtomicInteger();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicLong sideDropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile long events, unknownRecords, sinkFailures;
 
-    public EventPipeline(RingBuffer ring, ProcessTracker tracker, ProcessCache cache, List<EventSink> sinks, KernelClock clock,
-                         int pollMillis, Runnable periodic) {
+    public EventPipeline(RingBuffer ring, List<RecordStage> stages, ProcessCache cache, ContainerInventory inventory, List<EventSink> sinks,
+                         KernelClock clock, int pollMillis, Runnable periodic) {
         this.ring = ring;
-        this.tracker = tracker;
+        this.metadataWait = new ContainerMetadataWait(inventory, METADATA_WAIT, 16384);
+        for (RecordStage stage : stages) {
+            for (int type : stage.recordTypes()) stageByType[type] = stage;
+        }
         this.cache = cache;
         this.sinks = List.copyOf(sinks);
         this.clock = clock;
@@ -55,21 +73,33 @@ public final class EventPipeline implements AutoCloseable {
         thread.start();
     }
 
+    /** Queues an event from another thread; false (and counted) when the queue is full. */
+    public boolean offer(Event event) {
+        if (sideQueued.incrementAndGet() > SIDE_QUEUE_MAX) {
+            sideQueued.decrementAndGet();
+            sideDropped.incrementAndGet();
+            return false;
+        }
+        sideEvents.add(event);
+        return true;
+    }
+
     private void run() {
         RecordView view = new RecordView();
         RingBuffer.RecordHandler handler = (segment, offset, length) -> {
-            ProcessEvent event = tracker.onRecord(view.wrap(segment, offset, length));
-            if (event == null) {
+            view.wrap(segment, offset, length);
+            RecordStage stage = stageByType[view.type() & (Wire.EV_TYPE_MAX - 1)];
+            if (stage == null) {
                 unknownRecords++;
                 return;
             }
-            events++;
-            for (EventSink sink : sinks) sink.accept(event);
+            Event event = stage.onRecord(view);
+            if (event != null) metadataWait.submit(event, System.nanoTime(), this::emit);
         };
         long nextMaintain = 0, nextResync = System.nanoTime() + RESYNC_CLOCK_EVERY;
         while (running) {
             try {
-                int n = ring.consume(handler, BATCH);
+                int n = ring.consume(handler, BATCH) + drainSideEvents() + metadataWait.release(System.nanoTime(), false, this::emit);
                 if (n > 0) flushSinks();
                 else ring.await(pollMillis);
                 long now = System.nanoTime();
@@ -91,10 +121,30 @@ public final class EventPipeline implements AutoCloseable {
             }
         }
         // Drain what the kernel wrote before detach, so shutdown loses nothing already recorded.
-        while (ring.consume(handler, BATCH) > 0) {
+        while (ring.consume(handler, BATCH) + drainSideEvents() > 0) {
             // keep draining
         }
+        metadataWait.release(System.nanoTime(), true, this::emit);
         flushSinks();
+    }
+
+    private void emit(Event event) {
+        events++;
+        for (EventSink sink : sinks) sink.accept(event);
+    }
+
+    private int drainSideEvents() {
+        int n = 0;
+        for (Event e; (e = sideEvents.poll()) != null; n++) {
+            sideQueued.decrementAndGet();
+            try {
+                emit(e);
+            } catch (RuntimeException ex) {
+                sinkFailures++;
+                LOG.log(System.Logger.Level.WARNING, "writing a " + e.type() + " event failed: " + ex);
+            }
+        }
+        return n;
     }
 
     private void flushSinks() {
@@ -124,6 +174,16 @@ public final class EventPipeline implements AutoCloseable {
 
     public long sinkFailures() {
         return sinkFailures;
+    }
+
+    /** Events of new containers that could not wait for the container's details (the wait queue was full). */
+    public long passedWithoutMetadata() {
+        return metadataWait.passedWithoutWaiting();
+    }
+
+    /** Events from outside the ring that found the queue full. */
+    public long sideDropped() {
+        return sideDropped.get();
     }
 
     /** Stops after draining the ring; waits for the thread. */

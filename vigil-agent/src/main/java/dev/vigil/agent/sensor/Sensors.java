@@ -15,5 +15,11 @@ public final class Sensors {
                     new ProgramSpec("vigil_exit", "sched_process_exit fires per thread; the program reports only a group's last")),
             List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF));
 
-    public static final List<SensorSpec> ALL = List.of(PROCESS);
+    public static final SensorSpec CONTAINERS = new SensorSpec("containers", "cgroup v2 creation and removal, to place containers", "cgroup",
+            List.of(
+                    new ProgramSpec("vigil_cgroup_mkdir", "cgroup_mkdir fires before any task can join the new cgroup"),
+                    new ProgramSpec("vigil_cgroup_rmdir", "cgroup_rmdir marks a container's end even without a runtime API")),
+            List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF, Feature.CGROUP_V2));
+
+    public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS);
 }

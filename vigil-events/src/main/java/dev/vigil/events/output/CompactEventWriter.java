@@ -1,5 +1,7 @@
 package dev.vigil.events.output;
 
+import dev.vigil.events.Event;
+import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessInfo;
 
@@ -16,20 +18,32 @@ public final class CompactEventWriter implements EventSink {
         this.toEpochNanos = toEpochNanos;
     }
 
-    public static String format(ProcessEvent event, LongUnaryOperator toEpochNanos) {
-        ProcessInfo p = event.process();
+    public static String format(Event event, LongUnaryOperator toEpochNanos) {
+        String time = Timestamps.rfc3339(toEpochNanos.applyAsLong(event.ktime())).substring(11, 23) + " ";
+        if (event instanceof ContainerEvent c) {
+            String who = c.container().name().isEmpty() ? c.container().shortId() : c.container().name();
+            String what = switch (c.kind()) {
+                case START -> "container start  image=" + c.container().image();
+                case STOP -> "container stop";
+                case RISK -> "container risk   " + c.findings().stream().map(f -> f.severity() + ":" + f.id()
+                        + (f.subject() == null || f.subject().isEmpty() ? "" : "(" + f.subject() + ")")).toList();
+            };
+            return time + String.format("%-14s", who) + " " + what;
+        }
+        ProcessEvent pe = (ProcessEvent) event;
+        ProcessInfo p = pe.process();
         String where = p.container() == null ? "host" : p.container().name().isEmpty() ? p.container().shortId() : p.container().name();
-        String what = switch (event) {
+        String what = switch (pe) {
             case ProcessEvent.Exec e -> "exec  " + String.join(" ", p.args());
             case ProcessEvent.Fork f -> "fork  " + p.binary() + " <- " + p.ppid();
             case ProcessEvent.Exit x -> "exit  " + p.binary() + (x.signal() != 0 ? " " + Signals.name(x.signal()) : " " + x.exitCode());
         };
-        return Timestamps.rfc3339(toEpochNanos.applyAsLong(event.ktime())).substring(11, 23) + " " + String.format("%-14s", where)
+        return time + String.format("%-14s", where)
                 + " pid=" + p.pid() + " uid=" + p.uid() + " " + what;
     }
 
     @Override
-    public void accept(ProcessEvent event) {
+    public void accept(Event event) {
         out.println(format(event, toEpochNanos));
     }
 

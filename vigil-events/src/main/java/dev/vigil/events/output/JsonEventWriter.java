@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.containers.ContainerInfo;
+import dev.vigil.containers.RiskFinding;
+import dev.vigil.events.Event;
+import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessInfo;
 
@@ -38,7 +41,7 @@ public final class JsonEventWriter implements EventSink {
     }
 
     /** The JSON line for one event, without the newline. */
-    public static String toJson(ProcessEvent event, String node, LongUnaryOperator toEpochNanos) {
+    public static String toJson(Event event, String node, LongUnaryOperator toEpochNanos) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
         try (JsonEventWriter w = new JsonEventWriter(buffer, node, toEpochNanos)) {
             w.accept(event);
@@ -47,30 +50,55 @@ public final class JsonEventWriter implements EventSink {
     }
 
     @Override
-    public void accept(ProcessEvent event) {
+    public void accept(Event event) {
         try {
             json.writeStartObject();
             json.writeStringField("type", event.type());
             json.writeStringField("time", Timestamps.rfc3339(toEpochNanos.applyAsLong(event.ktime())));
             json.writeStringField("node", node);
-            json.writeFieldName("process");
-            process(event.process(), true);
-            json.writeFieldName("parent");
-            if (event.parent() == null) json.writeNull();
-            else process(event.parent(), false);
-            if (event instanceof ProcessEvent.Exit exit) {
-                if (exit.signal() == 0) json.writeNumberField("exit_code", exit.exitCode());
-                else json.writeNullField("exit_code");
-                if (exit.signal() == 0) json.writeNullField("signal");
-                else json.writeStringField("signal", Signals.name(exit.signal()));
+            switch (event) {
+                case ProcessEvent p -> processEvent(p);
+                case ContainerEvent c -> containerEvent(c);
+                default -> throw new IllegalArgumentException("no JSON form for " + event.getClass().getName());
             }
-            json.writeFieldName("container");
-            container(event.process().container());
             json.writeEndObject();
             json.writeRaw('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void containerEvent(ContainerEvent event) throws IOException {
+        json.writeFieldName("container");
+        container(event.container());
+        if (event.kind() == ContainerEvent.Kind.RISK) {
+            json.writeArrayFieldStart("findings");
+            for (RiskFinding f : event.findings()) {
+                json.writeStartObject();
+                json.writeStringField("id", f.id());
+                json.writeStringField("severity", f.severity().name().toLowerCase());
+                json.writeStringField("subject", f.subject());
+                json.writeStringField("message", f.message());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+    }
+
+    private void processEvent(ProcessEvent event) throws IOException {
+        json.writeFieldName("process");
+        process(event.process(), true);
+        json.writeFieldName("parent");
+        if (event.parent() == null) json.writeNull();
+        else process(event.parent(), false);
+        if (event instanceof ProcessEvent.Exit exit) {
+            if (exit.signal() == 0) json.writeNumberField("exit_code", exit.exitCode());
+            else json.writeNullField("exit_code");
+            if (exit.signal() == 0) json.writeNullField("signal");
+            else json.writeStringField("signal", Signals.name(exit.signal()));
+        }
+        json.writeFieldName("container");
+        container(event.process().container());
     }
 
     private void process(ProcessInfo p, boolean full) throws IOException {

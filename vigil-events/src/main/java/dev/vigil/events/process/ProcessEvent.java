@@ -1,27 +1,34 @@
 package dev.vigil.events.process;
 
+import dev.vigil.events.Event;
+
 /** Process lifecycle events, as the output and later the rule engine see them. */
-public sealed interface ProcessEvent {
-    /** The event's JSON type name. */
-    String type();
-
-    /** Boot-time ns when the kernel saw it. */
-    long ktime();
-
+public sealed interface ProcessEvent extends Event {
     ProcessInfo process();
 
     /** The parent image, or null when it is not known. */
     ProcessInfo parent();
 
+    /** The same event about an updated view of the same process (e.g. its container's details arrived). */
+    ProcessEvent withProcess(ProcessInfo process);
+
     record Exec(long ktime, ProcessInfo process, ProcessInfo parent) implements ProcessEvent {
         public String type() {
             return "process_exec";
+        }
+
+        public Exec withProcess(ProcessInfo p) {
+            return new Exec(ktime, p, parent);
         }
     }
 
     record Fork(long ktime, ProcessInfo process, ProcessInfo parent) implements ProcessEvent {
         public String type() {
             return "process_fork";
+        }
+
+        public Fork withProcess(ProcessInfo p) {
+            return new Fork(ktime, p, parent);
         }
     }
 
@@ -31,6 +38,10 @@ public sealed interface ProcessEvent {
     record Exit(long ktime, ProcessInfo process, ProcessInfo parent, int status) implements ProcessEvent {
         public String type() {
             return "process_exit";
+        }
+
+        public Exit withProcess(ProcessInfo p) {
+            return new Exit(ktime, p, parent, status);
         }
 
         /** Exit code for a normal exit, -1 when a signal ended the process. */

@@ -1,5 +1,6 @@
 package dev.vigil.events.process;
 
+import dev.vigil.events.wire.RecordStage;
 import dev.vigil.events.wire.RecordView;
 import dev.vigil.events.wire.StringCache;
 import dev.vigil.kernel.wire.Wire;
@@ -10,7 +11,7 @@ import java.util.List;
  * Turns process lifecycle records into events, keeping the {@link ProcessCache} current so each
  * event carries its process and parent. Runs on the ring consumer thread.
  */
-public final class ProcessTracker {
+public final class ProcessTracker implements RecordStage {
     private final ExecIds ids;
     private final ProcessCache cache;
     private final ContainerResolver containers;
@@ -22,7 +23,13 @@ public final class ProcessTracker {
         this.containers = containers;
     }
 
+    @Override
+    public int[] recordTypes() {
+        return new int[]{Wire.EV_EXEC, Wire.EV_FORK, Wire.EV_EXIT};
+    }
+
     /** The event for a record, or null for record types this tracker does not handle. */
+    @Override
     public ProcessEvent onRecord(RecordView r) {
         return switch (r.type()) {
             case Wire.EV_EXEC -> exec(r);
