@@ -55,3 +55,16 @@ int probe_tc(struct __sk_buff *skb)
 {
 	return VIGIL_TC_ACT_OK;
 }
+
+/*
+ * Never loaded by the agent: the binding's tests load it to prove that a verifier rejection
+ * reaches Java with the verifier's own explanation. The index can reach past the buffer.
+ */
+SEC("tp_btf/sched_process_exec")
+int probe_rejected(void *ctx)
+{
+	volatile char buf[16] = {};
+	__u32 idx = bpf_get_prandom_u32() & 1023;
+
+	return buf[idx];
+}
