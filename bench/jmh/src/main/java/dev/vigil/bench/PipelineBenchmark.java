@@ -6,7 +6,6 @@ import dev.vigil.events.process.ProcessCache;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessTracker;
 import dev.vigil.events.wire.RecordView;
-import dev.vigil.kernel.InMemoryRingProducer;
 import dev.vigil.kernel.RingBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,14 +14,10 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,16 +25,12 @@ import java.util.concurrent.TimeUnit;
  * the cache, as the agent does before any output. Exec events build a new process image
  * (argv strings, exec ids), so this path allocates by design; the figure says how much.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"})
-public class PipelineBenchmark {
-    private Arena arena;
-    private InMemoryRingProducer producer;
-    private RingBuffer ring;
+public class PipelineBenchmark extends RecordFixtures {
     private ProcessTracker tracker;
     private Blackhole blackhole;
     private final RecordView view = new RecordView();
@@ -51,16 +42,7 @@ public class PipelineBenchmark {
     @Setup
     public void setUp(Blackhole bh) {
         blackhole = bh;
-        arena = Arena.ofShared();
-        producer = RecordFixtures.filledRing(arena);
-        ring = producer.ring();
         tracker = new ProcessTracker(new ExecIds("bench-node"), new ProcessCache(65536, Long.MAX_VALUE / 4), ContainerResolver.NONE);
-    }
-
-    @TearDown
-    public void tearDown() {
-        producer.close();
-        arena.close();
     }
 
     @Benchmark

@@ -1,7 +1,6 @@
 package dev.vigil.bench;
 
 import dev.vigil.events.wire.RecordView;
-import dev.vigil.kernel.InMemoryRingProducer;
 import dev.vigil.kernel.RingBuffer;
 import dev.vigil.kernel.wire.Wire;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,13 +10,8 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,16 +19,12 @@ import java.util.concurrent.TimeUnit;
  * and fixed fields in place. One operation is one record; the GC profiler's gc.alloc.rate.norm
  * is bytes allocated per record.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"})
-public class RingDecodeBenchmark {
-    private Arena arena;
-    private InMemoryRingProducer producer;
-    private RingBuffer ring;
+public class RingDecodeBenchmark extends RecordFixtures {
     private final RecordView view = new RecordView();
     private long checksum;
     private final RingBuffer.RecordHandler decode = (segment, offset, length) -> {
@@ -49,19 +39,6 @@ public class RingDecodeBenchmark {
         }
         checksum += sum;
     };
-
-    @Setup
-    public void setUp() {
-        arena = Arena.ofShared();
-        producer = RecordFixtures.filledRing(arena);
-        ring = producer.ring();
-    }
-
-    @TearDown
-    public void tearDown() {
-        producer.close();
-        arena.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(RecordFixtures.RECORDS)
