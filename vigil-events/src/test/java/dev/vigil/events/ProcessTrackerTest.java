@@ -106,6 +106,19 @@ class ProcessTrackerTest {
     }
 
     @Test
+    void writesOneObjectPerLineWithNothingBetween() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (JsonEventWriter w = new JsonEventWriter(out, "n", t -> t)) {
+                w.accept(feed(Records.exec(arena, 1, 2, 3, 0, "/bin/a", "a", "/")));
+                w.accept(feed(Records.exec(arena, 2, 3, 3, 0, "/bin/b", "b", "/")));
+            }
+            String[] lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"type\"").endsWith("}"));
+        }
+    }
+
+    @Test
     void rejectsRecordsWhoseStringsOverrunTheirLength() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment r = Records.exec(arena, 1, 2, 3, 0, "/bin/x", "x", "/");

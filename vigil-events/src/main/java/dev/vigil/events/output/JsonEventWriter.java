@@ -35,6 +35,8 @@ public final class JsonEventWriter implements EventSink {
             this.json = FACTORY.createGenerator(out, JsonEncoding.UTF8);
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
+            // One object per line: Jackson would otherwise put a space between root values.
+            json.setRootValueSeparator(null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

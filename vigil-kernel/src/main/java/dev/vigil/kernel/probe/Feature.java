@@ -5,6 +5,7 @@ public enum Feature {
     BTF("kernel BTF (/sys/kernel/btf/vmlinux), needed for CO-RE"),
     RINGBUF("BPF ring buffer map (5.8+)"),
     TP_BTF("BTF-typed raw tracepoints, tp_btf (5.5+)"),
+    BPF_LOOP("the bpf_loop helper (5.17+), which bounds Vigil's path walks"),
     BPF_LSM("BPF LSM programs that can deny operations (5.7+, CONFIG_BPF_LSM and bpf in the lsm= list)"),
     FENTRY("fentry/fexit trampolines (5.5+)"),
     KPROBES("kprobes (CONFIG_KPROBES)"),

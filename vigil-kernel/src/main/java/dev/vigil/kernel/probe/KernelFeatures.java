@@ -24,7 +24,7 @@ public final class KernelFeatures {
     private static final String PROBE_OBJECT = "probe";
     // enum bpf_map_type / bpf_prog_type / bpf_func_id values from uapi/linux/bpf.h
     private static final int MAP_RINGBUF = 27, PROG_SCHED_CLS = 3, PROG_CGROUP_SOCK_ADDR = 18, PROG_TRACEPOINT = 5;
-    private static final int FUNC_SEND_SIGNAL = 109;
+    private static final int FUNC_SEND_SIGNAL = 109, FUNC_LOOP = 181;
 
     private final Map<Feature, FeatureStatus> results;
 
@@ -43,6 +43,7 @@ public final class KernelFeatures {
                 : FeatureStatus.no(Feature.BTF, vmlinux + " is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF"));
         r.put(Feature.RINGBUF, typeProbe(Feature.RINGBUF, BpfSupport.mapType(MAP_RINGBUF), "map type BPF_MAP_TYPE_RINGBUF"));
         r.put(Feature.TP_BTF, loadProbe(Feature.TP_BTF, "probe_tp_btf", false));
+        r.put(Feature.BPF_LOOP, typeProbe(Feature.BPF_LOOP, BpfSupport.helper(PROG_TRACEPOINT, FUNC_LOOP), "helper bpf_loop"));
         r.put(Feature.BPF_LSM, lsmProbe());
         r.put(Feature.FENTRY, loadProbe(Feature.FENTRY, "probe_fentry", false));
         r.put(Feature.KPROBES, loadProbe(Feature.KPROBES, "probe_kprobe", true));

@@ -29,6 +29,7 @@ class KernelFeaturesTest {
         assertThat(features.has(Feature.BTF)).isEqualTo(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))).isTrue();
         assertThat(features.has(Feature.RINGBUF)).isTrue();
         assertThat(features.has(Feature.TP_BTF)).isTrue();
+        assertThat(features.has(Feature.BPF_LOOP)).isTrue();
     }
 
     @Test
