@@ -1,7 +1,8 @@
 # Vigil's front door. Run as root on Debian 12 with a BTF kernel.
 #   make build   install what is missing, compile BPF objects and Java (no tests)
 #   make run     build, then run the agent in the foreground with the embedded configuration
-#   make test    install what the tests need, then build and run every test
+#   make test    install what the tests need, then build and run every test (host kernel, then
+#                the agent on Debian's 6.1 kernel under qemu: make vm-test alone)
 #   make bench   run the JMH benchmarks (not part of the test suite)
 
 SHELL := /bin/bash
@@ -25,6 +26,7 @@ run: build
 
 test: setup-test
 	$(MVN) install
+	$(MAKE) vm-check
 
 bench: build
 	$(MVN) -q -Pbench -DskipTests -pl bench/jmh -am package
@@ -33,3 +35,15 @@ bench: build
 clean:
 	$(MVN) -q clean
 	$(MAKE) -C bpf clean OUT=$(CURDIR)/vigil-kernel/target/bpf
+
+# make vm-test: the real agent on a second kernel (Debian's 6.1 cloud kernel under qemu, software
+# emulation, with BPF LSM, fentry and kprobes usable): scripts/vm/build-initramfs.sh, then the
+# JUnit class KernelMatrixVmTest, which boots scripts/vm/run.sh smoke and checks the agent's
+# feature lines, its exec events and its clean stop. Downloads are cached in /var/cache/vigil-vm.
+# make test runs it too (vm-check: the same without rebuilding), after the host's suite.
+.PHONY: vm-test vm-check
+vm-test: build vm-check
+
+vm-check:
+	scripts/vm/build-initramfs.sh target/vm
+	VIGIL_VM_TEST=1 $(MVN) -pl vigil-agent test -Dtest=KernelMatrixVmTest -Dsurefire.failIfNoSpecifiedTests=false

@@ -1,0 +1,145 @@
+package dev.vigil.agent.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The real agent (the built vigil-cli jars in a jlink'ed runtime) on a second kernel: Debian's 6.1
+ * cloud kernel booted under qemu with {@code lsm=...,bpf}, where BPF LSM, fentry and kprobes work
+ * (this project's host kernel refuses all three). {@code scripts/vm/run.sh smoke} boots it; the
+ * guest starts the agent, runs {@code /bin/echo vigil-vm-token} three times, stops the agent with
+ * SIGTERM and prints the agent's log and the matching events between markers.
+ *
+ * <p>Needs the jars of {@code make build} (vigil-cli/target/lib) and takes about a minute, so it
+ * runs only on request: {@code make vm-test}, which sets {@code VIGIL_VM_TEST=1}.
+ */
+@Tag("vm")
+@EnabledIfEnvironmentVariable(named = "VIGIL_VM_TEST", matches = "1")
+class KernelMatrixVmTest {
+    private static final long TIMEOUT_SECONDS = Long.getLong("vigil.vm.timeout", 900);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Path console;
+    private static String output;
+    private static int exitCode;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Path root = repoRoot();
+        Path dir = Path.of("target", "vm").toAbsolutePath();
+        Files.createDirectories(dir);
+        console = dir.resolve("smoke-console.txt");
+        Process p = new ProcessBuilder(root.resolve("scripts/vm/run.sh").toString(), "smoke", Long.toString(TIMEOUT_SECONDS))
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        // run.sh enforces the timeout itself; this one only guards against a hung script.
+        if (!p.waitFor(TIMEOUT_SECONDS + 120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("scripts/vm/run.sh smoke did not finish; console: " + console);
+        }
+        exitCode = p.exitValue();
+        output = Files.readString(console, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void payloadSucceeded() {
+        assertThat(exitCode).as("run.sh smoke exit status (124 timeout, 125 no end marker); console %s:%n%s", console, tail())
+                .isZero();
+        assertThat(output).contains("VIGIL-VM-BEGIN payload=smoke kernel=6.1.").contains("VIGIL-VM-END rc=0");
+    }
+
+    @Test
+    void agentProbedTheKernelFeaturesOf61() {
+        List<String> log = section("agent.log");
+        assertThat(log).as("agent log; console %s", console).isNotEmpty();
+        // lsm=...,bpf on the command line makes BPF LSM usable; the host (6.18 here) refuses it.
+        assertLine(log, "INFO Agent: feature bpf_lsm\\s+available\\b.*");
+        assertLine(log, "INFO Agent: feature tp_btf\\s+available\\b.*");
+        assertLine(log, "INFO Agent: feature btf\\s+available\\b.*");
+        assertLine(log, "INFO Agent: feature ringbuf\\s+available\\b.*");
+    }
+
+    @Test
+    void processSensorAttachedAndAgentStoppedCleanly() {
+        List<String> log = section("agent.log");
+        assertLine(log, "INFO Agent: sensor process attached: .*tp_btf/sched_process_exec.*");
+        assertLine(log, "INFO Agent: stopped; .*");
+        assertThat(log).as("agent log").noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception in thread"));
+    }
+
+    @Test
+    void execOfEchoWasWrittenWithItsArguments() throws IOException {
+        List<JsonNode> execs = new ArrayList<>();
+        for (String line : section("events")) {
+            JsonNode e = JSON.readTree(line.strip());
+            if ("process_exec".equals(e.path("type").asText())) execs.add(e);
+        }
+        assertThat(execs).as("process_exec events mentioning vigil-vm-token; console %s", console).hasSize(3);
+        for (JsonNode e : execs) {
+            JsonNode proc = e.path("process");
+            assertThat(proc.path("args").toString()).isEqualTo("[\"/bin/echo\",\"vigil-vm-token\"]");
+            assertThat(proc.path("args_truncated").asBoolean(true)).isFalse();
+            // /bin/echo is a busybox applet link; the kernel executes the link's target.
+            assertThat(proc.path("binary").asText()).isEqualTo("/bin/busybox");
+            assertThat(proc.path("pid").asLong()).isPositive();
+            assertThat(proc.path("uid").asLong(-1)).isZero();
+            assertThat(proc.path("exec_id").asText()).isNotEmpty();
+            assertThat(e.path("node").asText()).isEqualTo("vigil-vm");
+            // the parent is the payload's shell, known to the agent from its /proc scan
+            assertThat(e.path("parent").path("pid").asLong()).isEqualTo(proc.path("ppid").asLong());
+            assertThat(e.path("parent").path("exec_id").asText()).isEqualTo(proc.path("parent_exec_id").asText());
+        }
+        assertThat(execs.stream().map(e -> e.path("process").path("pid").asLong()).distinct()).hasSize(3);
+    }
+
+    /** The lines between "--- BEGIN name ---" and "--- END name ---" in the console. */
+    private static List<String> section(String name) {
+        List<String> lines = new ArrayList<>();
+        boolean in = false;
+        for (String line : output.split("\n", -1)) {
+            if (line.equals("--- BEGIN " + name + " ---")) in = true;
+            else if (line.equals("--- END " + name + " ---")) in = false;
+            else if (in && !line.isBlank() && !KERNEL_MESSAGE.matcher(line).matches()) lines.add(line);
+        }
+        return lines;
+    }
+
+    /** Kernel messages (warnings and worse) share the serial console with the payload. */
+    private static final Pattern KERNEL_MESSAGE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] .*");
+
+    private static void assertLine(List<String> log, String regex) {
+        Pattern p = Pattern.compile(".*" + regex);
+        assertThat(log).as("agent log line matching %s; log:%n%s", regex, String.join("\n", log))
+                .anyMatch(l -> p.matcher(l).matches());
+    }
+
+    private static String tail() {
+        String[] lines = output.split("\n");
+        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 60), lines.length));
+    }
+
+    private static Path repoRoot() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isExecutable(d.resolve("scripts/vm/run.sh"))) return d;
+        }
+        throw new IllegalStateException("scripts/vm/run.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
