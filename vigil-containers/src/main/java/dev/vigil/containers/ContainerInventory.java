@@ -1,5 +1,7 @@
 package dev.vigil.containers;
 
+import dev.vigil.containers.cri.CriSource;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -118,12 +120,19 @@ public final class ContainerInventory implements AutoCloseable {
     }
 
     /**
-     * The inventory for this host: the Docker API on the first runtime socket present (Docker,
-     * or Podman's compat service), with cgroup scanning as fallback. A CRI source for
-     * containerd and CRI-O would be chosen here as primary when its socket is present.
+     * The inventory for this host: CRI (containerd, CRI-O) when one of
+     * {@link CriSource#defaultSockets()} answers, else the Docker API on the first runtime
+     * socket present (Docker, or Podman's compat service); cgroup scanning as fallback.
      */
     public static ContainerInventory forHost() {
-        return builder().primary(new DockerApiSource(defaultDockerSocket())).build();
+        return builder().primary(hostSource()).build();
+    }
+
+    /** The runtime source {@link #forHost()} uses: CRI when a CRI socket answers, else the Docker API. */
+    public static ContainerSource hostSource() {
+        return CriSource.detect(CriSource.defaultSockets(), CriSource.Options.defaults())
+                .<ContainerSource>map(cri -> cri)
+                .orElseGet(() -> new DockerApiSource(defaultDockerSocket()));
     }
 
     /**
@@ -177,6 +186,14 @@ public final class ContainerInventory implements AutoCloseable {
             worker.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Sources with their own connections (the CRI channel and its event loop) end with us.
+        if (primary instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing the runtime source failed", e);
+            }
         }
     }
 

@@ -161,6 +161,42 @@ class ContainerInventoryTest {
     }
 
     @Test
+    void kernelCgroupRecordsPlaceAContainerAtOnceAndAnnounceItInOrder() throws Exception {
+        start(builder());
+        api.connect();
+        await("primary active", () -> inventory.activeSource().equals("fake-api"));
+        api.containers.put(id(3), FakeSource.container(id(3), "web", cg(3)));
+        api.inspectGate = new java.util.concurrent.CountDownLatch(1);
+
+        // The kernel reports the container's cgroup before its first process runs.
+        inventory.cgroupCreated(4242, cg(3));
+        assertThat(inventory.resolveCgroupId(4242)).map(ContainerInfo::id).contains(id(3));
+        assertThat(inventory.enrichmentPending(id(3))).isTrue();
+        // A sub-cgroup made inside it belongs to it too.
+        inventory.cgroupCreated(4243, cg(3) + "/sub");
+        assertThat(inventory.resolveCgroupId(4243)).map(ContainerInfo::id).contains(id(3));
+        // It ends while the runtime is still being asked: nothing is announced yet...
+        inventory.cgroupRemoved(4242, cg(3));
+        assertThat(lifecycle).isEmpty();
+        // ...and once it answers, start (with the name) comes before stop.
+        api.inspectGate.countDown();
+        await("announced", () -> lifecycle.size() == 2);
+        assertThat(lifecycle).containsExactly("start web" + id(3).substring(58), "stop web" + id(3).substring(58));
+        assertThat(inventory.enrichmentPending(id(3))).isFalse();
+
+        // Made again: the runtime restarts it, and it is announced again.
+        api.inspectGate = null;
+        inventory.cgroupCreated(4244, cg(3));
+        await("restart announced", () -> lifecycle.size() == 3);
+        assertThat(lifecycle.get(2)).isEqualTo("start web" + id(3).substring(58));
+        assertThat(inventory.isRunning(id(3))).isTrue();
+
+        // A host cgroup is not a container.
+        inventory.cgroupCreated(4245, "/system.slice/cron.service");
+        assertThat(inventory.resolveCgroupId(4245)).isEmpty();
+    }
+
+    @Test
     void resolvesUnknownCgroupsThroughProc() throws Exception {
         host.mkcgroup(cg(1));
         api.containers.put(id(1), FakeSource.container(id(1), "known", cg(1)));
@@ -190,7 +226,8 @@ class ContainerInventoryTest {
             assertThat(c.pod().uid()).isEqualTo(CgroupPathsTest.UID);
         });
         assertThat(inventory.isRunning(id(9))).isTrue();
-        assertThat(lifecycle).contains("start " + id(9).substring(58));
+        // Its start is announced once the runtime has been asked about it (it does not know it).
+        await("probe entry announced", () -> lifecycle.contains("start " + id(9).substring(58)));
 
         // When its processes are gone it stops even though the runtime never knew it.
         host.exit(702);

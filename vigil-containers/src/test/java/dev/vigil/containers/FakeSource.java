@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 final class FakeSource implements ContainerSource {
     final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
     volatile boolean up = true;
+    /** When set, inspect waits for it: a runtime still busy starting the container. */
+    volatile java.util.concurrent.CountDownLatch inspectGate;
     final AtomicInteger listCalls = new AtomicInteger();
     private volatile Consumer<RuntimeEvent> listener;
     private volatile WatchStatus status;
@@ -34,6 +36,14 @@ final class FakeSource implements ContainerSource {
 
     @Override
     public Optional<ContainerInfo> inspect(String id) throws IOException {
+        java.util.concurrent.CountDownLatch gate = inspectGate;
+        if (gate != null) {
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!up) {
             throw new IOException("fake runtime down");
         }
