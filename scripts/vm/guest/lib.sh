@@ -44,22 +44,10 @@ wait_log() {
   return 1
 }
 
-# agent_wait_running [SECONDS]: waits until the agent has started (its /proc scan is logged) and
-# then until its log has been quiet for 5 s, default at most 300 s. The CLI installs its SIGTERM
-# handler (a shutdown hook) only when Agent.start returns, after the rest of the start (API,
-# metrics) that logs nothing at the end; a SIGTERM before that ends the JVM without a clean stop.
+# agent_wait_running [SECONDS]: waits until the agent logs "running" (every sensor attached, the
+# API serving), default at most 300 s.
 agent_wait_running() {
-  limit=${1:-300}
-  t0=$(uptime_ms)
-  wait_log 'found [0-9]+ running processes' "$limit" || return 1
-  last=$(wc -c < "$VIGIL_AGENT_LOG"); quiet_since=$(uptime_ms)
-  while [ $(( $(uptime_ms) - quiet_since )) -lt 5000 ]; do
-    [ $(( $(uptime_ms) - t0 )) -lt $((limit * 1000)) ] || { echo "vigil-vm: agent log not quiet after $limit s"; return 1; }
-    kill -0 "$VIGIL_AGENT_PID" 2>/dev/null || { echo "vigil-vm: agent exited during its start"; return 1; }
-    sleep 0.5
-    now=$(wc -c < "$VIGIL_AGENT_LOG")
-    [ "$now" = "$last" ] || { last=$now; quiet_since=$(uptime_ms); }
-  done
+  wait_log 'AgentCommand: running' "${1:-300}"
 }
 
 # agent_stop [SECONDS]: SIGTERM, then waits (SIGKILL after SECONDS, default 60); sets AGENT_RC.

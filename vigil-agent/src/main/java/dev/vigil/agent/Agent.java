@@ -1,6 +1,14 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.api.ApiServer;
+import dev.vigil.agent.api.SubscriptionHub;
 import dev.vigil.agent.config.AgentConfig;
+import dev.vigil.agent.metrics.MetricsServer;
+import dev.vigil.agent.policy.PolicyRegistry;
+import dev.vigil.agent.sensor.SensorStatus;
+import dev.vigil.agent.store.StoreOpener;
+import dev.vigil.agent.store.StoreSink;
+import dev.vigil.store.EventStore;
 import dev.vigil.agent.pipeline.EventPipeline;
 import dev.vigil.agent.sensor.CoreMaps;
 import dev.vigil.agent.sensor.Sensor;
@@ -9,7 +17,9 @@ import dev.vigil.agent.sensor.Sensors;
 import dev.vigil.containers.ContainerInfo;
 import dev.vigil.containers.ContainerInventory;
 import dev.vigil.containers.ContainerLifecycleListener;
+import dev.vigil.containers.ContainerSource;
 import dev.vigil.containers.DockerApiSource;
+import dev.vigil.containers.cri.CriSource;
 import dev.vigil.containers.RiskAssessor;
 import dev.vigil.events.container.CgroupTracker;
 import dev.vigil.events.container.ContainerEvent;
@@ -40,7 +50,11 @@ import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +82,17 @@ public final class Agent implements AutoCloseable {
     private final String node;
     private volatile Map<String, Long> lastReportedDrops = Map.of();
     private boolean closed;
+    private final KernelClock clock;
+    private final Instant startedAt = Instant.now();
+    /** Why a sensor is not loaded: it could not load, or the API switched it off. */
+    private final Map<String, String> sensorProblems = new LinkedHashMap<>();
+    private final Set<String> disabledSensors = new HashSet<>();
+    private EventStore store;
+    private StoreSink storeSink;
+    private PolicyRegistry policies;
+    private SubscriptionHub subscriptions;
+    private ApiServer api;
+    private MetricsServer metrics;
 
     private Agent(AgentConfig config, List<EventSink> extraSinks) {
         this.config = config;
@@ -76,41 +101,57 @@ public final class Agent implements AutoCloseable {
         for (FeatureStatus s : features.all().values()) LOG.log(System.Logger.Level.INFO, "feature " + s.summaryLine());
         this.node = config.node().isEmpty() ? hostname() : config.node();
         KernelClock clock = new KernelClock();
+        this.clock = clock;
         ExecIds ids = new ExecIds(node);
         this.cache = new ProcessCache(config.processCache().maxEntries(), TimeUnit.SECONDS.toNanos(config.processCache().exitedGraceSeconds()));
         this.core = CoreMaps.create(features, config.ringBuffer().sizeBytes(), config.ringBuffer().wakeupBytes());
         RingBuffer r = null;
         ContainerInventory inv = null;
+        EventPipeline p = null;
         try {
             r = RingBuffer.open(core.ring());
             inv = containerInventory(config.containers());
             ContainerInventory inventory = inv;
             ContainerResolver resolver = (cgroupId, pid) -> inventory.resolve(cgroupId, pid).orElse(null);
+            this.policies = PolicyRegistry.load(Path.of(config.policies().dir()));
+            this.store = StoreOpener.open(config.store());
             List<EventSink> all = new ArrayList<>();
             all.add(outputSink(config.output(), clock));
+            this.storeSink = new StoreSink(store, Set.copyOf(config.store().types()), node, clock::toEpochNanos);
+            all.add(storeSink);
             all.addAll(extraSinks);
             this.sinks = all;
             this.ring = r;
             this.containers = inv;
             ProcessTracker tracker = new ProcessTracker(ids, cache, resolver);
-            this.pipeline = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory)), cache, inventory, sinks, clock,
+            this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory)), cache, inventory, sinks, clock,
                     config.ringBuffer().pollMillis(), this::reportLosses);
             inventory.addListener(new ContainerEvents(pipeline));
-            for (SensorSpec spec : Sensors.ALL) {
-                try {
-                    Sensor sensor = Sensor.load(spec, core, features);
-                    sensors.put(spec.name(), sensor);
-                    sensor.attach();
-                    LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
-                } catch (RuntimeException e) {
-                    if (spec == Sensors.PROCESS) throw e;
-                    LOG.log(System.Logger.Level.WARNING, "sensor " + spec.name() + " unavailable: " + e.getMessage());
-                }
+            this.subscriptions = new SubscriptionHub(pipeline::addSink, pipeline::removeSink, node, clock::toEpochNanos, 4096);
+            // Up before any sensor attaches: a second agent on the same socket fails before loading
+            // anything, and once events flow start() is about to return (the CLI then hooks SIGTERM).
+            this.api = ApiServer.start(this, config.api());
+            if (config.metrics().enabled()) {
+                this.metrics = MetricsServer.start(this, AgentConfig.hostPort("metrics.address", config.metrics().address()));
+            }
+            // Locked: the API is already up, and a feature switch must not interleave with the first load.
+            synchronized (this) {
+                loadSensors();
             }
             inventory.start();
             seedRunningProcesses(ids, resolver);
             pipeline.start();
         } catch (RuntimeException e) {
+            if (api != null) api.close();
+            if (metrics != null) metrics.close();
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (store != null) store.close();
             if (inv != null) inv.close();
             if (r != null) r.close();
             sensors.values().forEach(Sensor::close);
@@ -119,13 +160,37 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private void loadSensors() {
+        for (SensorSpec spec : Sensors.ALL) {
+            try {
+                Sensor sensor = Sensor.load(spec, core, features);
+                sensors.put(spec.name(), sensor);
+                sensor.attach();
+                LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
+            } catch (RuntimeException e) {
+                if (spec == Sensors.PROCESS) throw e;
+                Sensor half = sensors.remove(spec.name());
+                if (half != null) half.close();
+                sensorProblems.put(spec.name(), String.valueOf(e.getMessage()));
+                LOG.log(System.Logger.Level.WARNING, "sensor " + spec.name() + " unavailable: " + e.getMessage());
+            }
+        }
+    }
+
     private static ContainerInventory containerInventory(AgentConfig.ContainersConfig c) {
-        Path socket = c.runtimeSocket().isEmpty() ? ContainerInventory.defaultDockerSocket() : Path.of(c.runtimeSocket());
+        ContainerSource source = c.runtimeSocket().isEmpty() ? ContainerInventory.hostSource() : sourceFor(Path.of(c.runtimeSocket()));
         return ContainerInventory.builder()
-                .primary(new DockerApiSource(socket))
+                .primary(source)
                 .gracePeriod(Duration.ofSeconds(c.graceSeconds()))
                 .maxEntries(c.maxEntries())
                 .build();
+    }
+
+    /** A configured socket speaks CRI (containerd, CRI-O) if it answers CRI's Version call, else the Docker API. */
+    private static ContainerSource sourceFor(Path socket) {
+        return CriSource.detect(List.of(socket), CriSource.Options.defaults())
+                .<ContainerSource>map(cri -> cri)
+                .orElseGet(() -> new DockerApiSource(socket));
     }
 
     /** Turns the inventory's lifecycle callbacks into events, with risk findings at start. */
@@ -219,7 +284,8 @@ public final class Agent implements AutoCloseable {
         for (int i = 0; i < Wire.ERROR_NAMES.size(); i++) errors.put(Wire.ERROR_NAMES.get(i), core.errors(i));
         return new AgentStats(drops, errors, ring.records(), ring.bytes(), ring.handlerFailures(), pipeline.unknownRecords(),
                 pipeline.events(), pipeline.sinkFailures(), pipeline.sideDropped(), cache.liveCount(), cache.exitedCount(), cache.evictions(),
-                cache.reconciled(), containers.size(), containers.evictions(), containers.activeSource());
+                cache.reconciled(), containers.size(), containers.evictions(), containers.activeSource(),
+                pipeline.eventsByType(), store.health().dropped() + storeSink.failures(), subscriptions.droppedTotal());
     }
 
     /** Runs on the pipeline thread once a second: a loss is logged the moment its counter moves. */
@@ -233,6 +299,8 @@ public final class Agent implements AutoCloseable {
         now.put("process cache evictions", s.processCacheEvictions());
         now.put("container events dropped (queue full)", s.sideEventsDropped());
         now.put("container inventory evictions", s.containerEvictions());
+        now.put("events the store could not keep", s.storeDropped());
+        now.put("events dropped for slow API subscribers", s.streamDropped());
         Map<String, Long> before = lastReportedDrops;
         for (Map.Entry<String, Long> e : now.entrySet()) {
             long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -242,6 +310,113 @@ public final class Agent implements AutoCloseable {
             }
         }
         lastReportedDrops = now;
+    }
+
+    private static void closeQuietly(String what, AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the " + what + " failed: " + e);
+        }
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public KernelClock clock() {
+        return clock;
+    }
+
+    public EventStore store() {
+        return store;
+    }
+
+    public PolicyRegistry policies() {
+        return policies;
+    }
+
+    public SubscriptionHub subscriptions() {
+        return subscriptions;
+    }
+
+    public CoreMaps coreMaps() {
+        return core;
+    }
+
+    public int processCacheMaxEntries() {
+        return config.processCache().maxEntries();
+    }
+
+    /** The socket path the API listens on (tests read it back). */
+    public ApiServer api() {
+        return api;
+    }
+
+    public MetricsServer metrics() {
+        return metrics;
+    }
+
+    /** Every known sensor with its state, in load order. */
+    public synchronized List<SensorStatus> sensors() {
+        List<SensorStatus> out = new ArrayList<>();
+        for (SensorSpec spec : Sensors.ALL) out.add(sensorStatus(spec));
+        return out;
+    }
+
+    private SensorStatus sensorStatus(SensorSpec spec) {
+        Sensor s = sensors.get(spec.name());
+        if (s != null) {
+            return s.attached()
+                    ? new SensorStatus(spec, SensorStatus.State.ATTACHED, "", SensorStatus.OBSERVE, s.attachedPrograms())
+                    : new SensorStatus(spec, SensorStatus.State.LOADED, "loaded but not attached", SensorStatus.OBSERVE, List.of());
+        }
+        if (disabledSensors.contains(spec.name())) {
+            return new SensorStatus(spec, SensorStatus.State.DISABLED, "disabled through the API", SensorStatus.OBSERVE, List.of());
+        }
+        return new SensorStatus(spec, SensorStatus.State.UNAVAILABLE, sensorProblems.getOrDefault(spec.name(), "not loaded"), SensorStatus.OBSERVE, List.of());
+    }
+
+    /**
+     * Switches a sensor at runtime. Disabling closes its BPF object, so its programs leave the
+     * kernel; enabling loads and attaches them again. NoSuchElementException for an unknown
+     * name; IllegalStateException (with the kernel's reason) when it cannot load.
+     */
+    public synchronized SensorStatus setSensorEnabled(String name, boolean enabled) {
+        if (closed) throw new IllegalStateException("the agent is stopping");
+        SensorSpec spec = Sensors.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no feature named \"" + name + "\"; known: "
+                        + String.join(", ", Sensors.ALL.stream().map(SensorSpec::name).toList())));
+        if (enabled) {
+            Sensor s = sensors.get(name);
+            if (s == null) {
+                try {
+                    s = Sensor.load(spec, core, features);
+                } catch (RuntimeException e) {
+                    sensorProblems.put(name, String.valueOf(e.getMessage()));
+                    throw new IllegalStateException("cannot load sensor " + name + ": " + e.getMessage(), e);
+                }
+                sensors.put(name, s);
+            }
+            try {
+                s.attach();
+            } catch (RuntimeException e) {
+                sensors.remove(name);
+                s.close();
+                sensorProblems.put(name, String.valueOf(e.getMessage()));
+                throw new IllegalStateException("cannot attach sensor " + name + ": " + e.getMessage(), e);
+            }
+            disabledSensors.remove(name);
+            sensorProblems.remove(name);
+            LOG.log(System.Logger.Level.INFO, "sensor " + name + " enabled: " + String.join(", ", s.attachedPrograms()));
+        } else {
+            Sensor s = sensors.remove(name);
+            disabledSensors.add(name);
+            if (s != null) s.close();
+            LOG.log(System.Logger.Level.INFO, "sensor " + name + " disabled and unloaded");
+        }
+        return sensorStatus(spec);
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -254,6 +429,11 @@ public final class Agent implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
+            // The API goes first: no feature switch or stream may race the teardown below. Streams
+            // are ended first, so the server's shutdown has no open call to wait for.
+            subscriptions.close();
+            closeQuietly("API server", api);
+            closeQuietly("metrics endpoint", metrics);
             sensors.values().forEach(Sensor::detach); // nothing new arrives while the pipeline drains the ring
             pipeline.close();
             for (EventSink sink : sinks) {
@@ -268,6 +448,7 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeQuietly("event store", store);
             ring.close();
             containers.close();
             sensors.values().forEach(Sensor::close);

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param unknownRecords   records of a type the agent does not know
  * @param events           events handed to the outputs
  * @param sideEventsDropped container events that found the pipeline's queue full
+ * @param eventsByType     events handed to the outputs, by type
+ * @param storeDropped     events the store could not keep
+ * @param streamDropped    events dropped for API stream subscribers that did not keep up (all of them, past and present)
  */
 public record AgentStats(
         Map<String, Long> kernelRingDrops,
@@ -29,7 +32,10 @@ public record AgentStats(
         long processCacheReconciled,
         int containers,
         long containerEvictions,
-        String containerSource) {
+        String containerSource,
+        Map<String, Long> eventsByType,
+        long storeDropped,
+        long streamDropped) {
 
     public long totalKernelRingDrops() {
         return kernelRingDrops.values().stream().mapToLong(Long::longValue).sum();

@@ -1,7 +1,6 @@
 package dev.vigil.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.agent.config.ConfigLoader;
 import dev.vigil.containers.Podman;
 import dev.vigil.events.Event;
 import dev.vigil.events.container.ContainerEvent;
@@ -40,7 +39,7 @@ class ContainerAttributionTest {
         service = new Podman.Service(Files.createTempDirectory("vigil-podman").resolve("api.sock")).start();
         sink = new CapturingSink(e -> e instanceof ContainerEvent
                 || (e instanceof ProcessEvent p && (p.process().container() != null || p.process().args().stream().anyMatch(a -> a.startsWith("vigil-")))));
-        agent = Agent.start(ConfigLoader.load(null, Map.of("output.path", "/dev/null",
+        agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null",
                 "containers.runtimeSocket", service.socket().toString(), "containers.graceSeconds", 2)), List.of(sink));
     }
 

@@ -2,7 +2,6 @@ package dev.vigil.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.agent.config.ConfigLoader;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class DetachTest {
     void closeDetachesEveryProgram() throws Exception {
         assertThat(vigilPrograms()).as("no agent running before the test").isEmpty();
         assertThat(vigilObjects("map")).as("no agent maps before the test").isEmpty();
-        Agent agent = Agent.start(ConfigLoader.load(null, Map.of("output.path", "/dev/null")), List.of());
+        Agent agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null")), List.of());
         try {
             assertThat(vigilPrograms()).contains("vigil_exec", "vigil_fork", "vigil_exit");
         } finally {

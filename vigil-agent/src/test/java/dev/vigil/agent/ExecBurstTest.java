@@ -1,6 +1,5 @@
 package dev.vigil.agent;
 
-import dev.vigil.agent.config.ConfigLoader;
 import dev.vigil.events.process.ProcessEvent;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class ExecBurstTest {
             if (e instanceof ProcessEvent.Exec x && x.process().ppid() == shell.get() && x.process().binary().equals(TRUE)) seen.incrementAndGet();
             return false;
         });
-        try (Agent agent = Agent.start(ConfigLoader.load(null, config), List.of(none))) {
+        try (Agent agent = Agent.start(TestConfigs.load(config), List.of(none))) {
             long dropsBefore = agent.stats().kernelRingDrops().get("exec");
             // The shell's pid is known before it execs anything: it forks first, and its loop starts after exec.
             Process p = new ProcessBuilder("/bin/sh", "-c", "read go; i=0; while [ $i -lt " + EXECS + " ]; do /bin/true; i=$((i+1)); done").start();

@@ -2,7 +2,6 @@ package dev.vigil.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.agent.config.ConfigLoader;
 import dev.vigil.events.process.ProcessEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +31,7 @@ class ProcessLifecycleTest {
         output = Files.createTempDirectory("vigil-test").resolve("events.json");
         sink = new CapturingSink(CapturingSink.processes(e -> e.process().ppid() == SELF || e.process().pid() == SELF
                 || (e.parent() != null && e.parent().ppid() == SELF)));
-        agent = Agent.start(ConfigLoader.load(null, Map.of("output.path", output.toString())), List.of(sink));
+        agent = Agent.start(TestConfigs.load(Map.of("output.path", output.toString())), List.of(sink));
     }
 
     @AfterAll

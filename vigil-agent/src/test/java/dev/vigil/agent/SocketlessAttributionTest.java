@@ -1,7 +1,6 @@
 package dev.vigil.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.agent.config.ConfigLoader;
 import dev.vigil.containers.Podman;
 import dev.vigil.events.process.ProcessEvent;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +21,7 @@ class SocketlessAttributionTest {
         Podman.ensureImage();
         CapturingSink sink = new CapturingSink(e -> e instanceof ProcessEvent p && p.process().container() != null);
         try (Podman podman = new Podman();
-             Agent agent = Agent.start(ConfigLoader.load(null, Map.of("output.path", "/dev/null",
+             Agent agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null",
                      "containers.runtimeSocket", "/nonexistent/vigil-test.sock")), List.of(sink))) {
             String token = "vigil-" + UUID.randomUUID();
             String id = podman.runDetached("nosocket", Podman.IMAGE, "echo", token);

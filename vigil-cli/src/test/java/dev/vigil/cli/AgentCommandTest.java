@@ -32,7 +32,11 @@ class AgentCommandTest {
     @Tag("kernel")
     void agentStreamsJsonAndDetachesOnSigterm() throws Exception {
         Path log = Files.createTempFile("vigil-agent", ".log");
-        Process agent = vigil("agent").redirectError(log.toFile()).start();
+        Path dir = Files.createTempDirectory("vigil-agent-cmd");
+        // The API, store and policies in a temp dir, not the host's.
+        Path config = Files.writeString(dir.resolve("config.yaml"), "api: {socket: " + dir.resolve("vigil.sock") + "}\n"
+                + "store: {path: " + dir.resolve("events.db") + "}\npolicies: {dir: " + dir.resolve("policies") + "}\n");
+        Process agent = vigil("agent", "--config", config.toString()).redirectError(log.toFile()).start();
         try {
             String token = "cli-" + UUID.randomUUID();
             BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));

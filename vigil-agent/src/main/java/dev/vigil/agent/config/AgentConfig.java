@@ -8,7 +8,11 @@ public record AgentConfig(
         @JsonProperty("output") Output output,
         @JsonProperty("ringBuffer") RingBufferConfig ringBuffer,
         @JsonProperty("processCache") ProcessCacheConfig processCache,
-        @JsonProperty("containers") ContainersConfig containers) {
+        @JsonProperty("containers") ContainersConfig containers,
+        @JsonProperty("api") ApiConfig api,
+        @JsonProperty("policies") PoliciesConfig policies,
+        @JsonProperty("store") StoreConfig store,
+        @JsonProperty("metrics") MetricsConfig metrics) {
 
     public record Output(@JsonProperty("path") String path, @JsonProperty("format") Format format) {}
 
@@ -31,6 +35,29 @@ public record AgentConfig(
             @JsonProperty("graceSeconds") Integer graceSeconds,
             @JsonProperty("maxEntries") Integer maxEntries) {}
 
+    public record ApiConfig(@JsonProperty("socket") String socket, @JsonProperty("tcp") TcpConfig tcp) {}
+
+    /** The optional TCP listener; it only ever runs with mutual TLS. */
+    public record TcpConfig(
+            @JsonProperty("address") String address,
+            @JsonProperty("certFile") String certFile,
+            @JsonProperty("keyFile") String keyFile,
+            @JsonProperty("clientCaFile") String clientCaFile) {
+        public boolean enabled() {
+            return address != null && !address.isBlank();
+        }
+    }
+
+    public record PoliciesConfig(@JsonProperty("dir") String dir) {}
+
+    public record StoreConfig(
+            @JsonProperty("path") String path,
+            @JsonProperty("types") java.util.List<String> types,
+            @JsonProperty("maxAgeDays") Integer maxAgeDays,
+            @JsonProperty("maxBytes") Long maxBytes) {}
+
+    public record MetricsConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("address") String address) {}
+
     /** Rejects values the kernel or the agent cannot work with, naming the key. */
     public AgentConfig validate() {
         int size = ringBuffer.sizeBytes();
@@ -47,6 +74,42 @@ public record AgentConfig(
         if (processCache.exitedGraceSeconds() < 0) throw new ConfigException("processCache.exitedGraceSeconds must not be negative");
         if (containers.graceSeconds() < 0) throw new ConfigException("containers.graceSeconds must not be negative");
         if (containers.maxEntries() < 16) throw new ConfigException("containers.maxEntries must be at least 16");
+        if (api.socket() == null || api.socket().isBlank()) throw new ConfigException("api.socket must name a path");
+        TcpConfig tcp = api.tcp();
+        if (tcp.enabled()) {
+            hostPort("api.tcp.address", tcp.address());
+            if (blank(tcp.certFile()) || blank(tcp.keyFile()) || blank(tcp.clientCaFile())) {
+                throw new ConfigException("api.tcp needs certFile, keyFile and clientCaFile: the TCP listener runs only with mutual TLS");
+            }
+        }
+        if (blank(policies.dir())) throw new ConfigException("policies.dir must name a directory");
+        if (blank(store.path())) throw new ConfigException("store.path must name a file");
+        if (store.maxAgeDays() < 1) throw new ConfigException("store.maxAgeDays must be at least 1, not " + store.maxAgeDays());
+        if (store.maxBytes() < 1 << 20) throw new ConfigException("store.maxBytes must be at least 1048576, not " + store.maxBytes());
+        for (String t : store.types()) {
+            if (blank(t)) throw new ConfigException("store.types must not contain an empty type");
+        }
+        if (metrics.enabled()) hostPort("metrics.address", metrics.address());
         return this;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Splits "host:port" (the host may be empty, meaning every address; port 0 picks a free one). */
+    public static java.net.InetSocketAddress hostPort(String key, String value) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon < 0) throw new ConfigException(key + " must be host:port, not \"" + value + "\"");
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be host:port, not \"" + value + "\"");
+        }
+        if (port < 0 || port > 65535) throw new ConfigException(key + ": port out of range in \"" + value + "\"");
+        return host.isEmpty() ? new java.net.InetSocketAddress(port) : java.net.InetSocketAddress.createUnresolved(host, port);
     }
 }

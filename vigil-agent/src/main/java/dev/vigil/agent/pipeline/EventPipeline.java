@@ -43,7 +43,10 @@ public final class EventPipeline implements AutoCloseable {
     private final ContainerMetadataWait metadataWait;
     private final RecordStage[] stageByType = new RecordStage[Wire.EV_TYPE_MAX];
     private final ProcessCache cache;
+    // Copy-on-write: the API adds and removes stream subscribers while the pipeline thread iterates.
     private final List<EventSink> sinks;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> eventsByType =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final KernelClock clock;
     private final int pollMillis;
     private final Runnable periodic;
@@ -62,7 +65,7 @@ public final class EventPipeline implements AutoCloseable {
             for (int type : stage.recordTypes()) stageByType[type] = stage;
         }
         this.cache = cache;
-        this.sinks = List.copyOf(sinks);
+        this.sinks = new java.util.concurrent.CopyOnWriteArrayList<>(sinks);
         this.clock = clock;
         this.pollMillis = pollMillis;
         this.periodic = periodic;
@@ -130,7 +133,25 @@ public final class EventPipeline implements AutoCloseable {
 
     private void emit(Event event) {
         events++;
+        eventsByType.computeIfAbsent(event.type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
         for (EventSink sink : sinks) sink.accept(event);
+    }
+
+    /** Adds a sink at runtime; it sees events from the next one on. */
+    public void addSink(EventSink sink) {
+        sinks.add(sink);
+    }
+
+    /** Removes a sink; the pipeline may still call it once more if it is mid-batch. */
+    public void removeSink(EventSink sink) {
+        sinks.remove(sink);
+    }
+
+    /** Events handed to the sinks, by type. */
+    public java.util.Map<String, Long> eventsByType() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        eventsByType.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     private int drainSideEvents() {

@@ -80,6 +80,28 @@ public final class CoreMaps implements AutoCloseable {
         }
     }
 
+    /** Entries in the kernel's process table now; walks the map, so for scrapes, not hot paths. */
+    public long countProcs() {
+        BpfMap procs = object.map(PROCS);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate(JAVA_INT), b = arena.allocate(JAVA_INT);
+            long n = 0;
+            boolean more = procs.nextKey(MemorySegment.NULL, a);
+            while (more && n <= procs.maxEntries()) {
+                n++;
+                more = procs.nextKey(a, b);
+                MemorySegment t = a;
+                a = b;
+                b = t;
+            }
+            return n;
+        }
+    }
+
+    public int procsMaxEntries() {
+        return object.map(PROCS).maxEntries();
+    }
+
     public BpfMap ring() {
         return object.map(RING);
     }

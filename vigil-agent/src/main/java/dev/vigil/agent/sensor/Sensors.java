@@ -13,7 +13,7 @@ public final class Sensors {
                     new ProgramSpec("vigil_exec", "sched_process_exec fires once the new image is committed: argv, creds and binary are final"),
                     new ProgramSpec("vigil_fork", "sched_process_fork fires before the child runs, so its record precedes anything the child does"),
                     new ProgramSpec("vigil_exit", "sched_process_exit fires per thread; the program reports only a group's last")),
-            List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF));
+            List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF, Feature.BPF_LOOP));
 
     public static final SensorSpec CONTAINERS = new SensorSpec("containers", "cgroup v2 creation and removal, to place containers", "cgroup",
             List.of(

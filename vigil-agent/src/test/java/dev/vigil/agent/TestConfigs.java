@@ -1,0 +1,30 @@
+package dev.vigil.agent;
+
+import dev.vigil.agent.config.AgentConfig;
+import dev.vigil.agent.config.ConfigLoader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Configurations for test agents: the API socket, store and policies in a fresh temp dir, never the host's. */
+public final class TestConfigs {
+    private TestConfigs() {}
+
+    public static AgentConfig load(Map<String, Object> overrides) {
+        try {
+            Path dir = Files.createTempDirectory("vigil-test");
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("api.socket", dir.resolve("api/vigil.sock").toString());
+            o.put("store.path", dir.resolve("store/events.db").toString());
+            o.put("policies.dir", dir.resolve("policies").toString());
+            o.putAll(overrides);
+            return ConfigLoader.load(null, o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package dev.vigil.cli;
+
+/** -o for commands that print tables for people and JSON for scripts. */
+enum OutputFormat { table, json }
