@@ -201,8 +201,7 @@ public final class DockerApiSource implements ContainerSource {
 
     /** The /events stream on its own daemon thread, reconnecting until closed. */
     private final class EventFeed implements Closeable {
-        private final Consumer<RuntimeEvent> listener;
-        private final WatchStatus status;
+        private final WatchCallbacks callbacks;
         private final Thread thread;
         private volatile boolean closed;
         private volatile UnixHttpClient.Stream current;
@@ -210,8 +209,7 @@ public final class DockerApiSource implements ContainerSource {
         private Boolean reportedConnected;
 
         EventFeed(Consumer<RuntimeEvent> listener, WatchStatus status) {
-            this.listener = listener;
-            this.status = status;
+            this.callbacks = new WatchCallbacks(listener, status);
             this.thread = Thread.ofPlatform().daemon().name("vigil-docker-events").unstarted(this::run);
         }
 
@@ -228,7 +226,7 @@ public final class DockerApiSource implements ContainerSource {
                     if (!Boolean.FALSE.equals(reportedConnected)) {
                         LOG.log(Level.WARNING, "docker event feed on {0} lost: {1}; reconnecting", socket(), e.toString());
                         reportedConnected = false;
-                        notifyStatus(false, e);
+                        callbacks.notifyStatus(false, e);
                         backoff = options.reconnectMin().toMillis();
                     }
                 } catch (Throwable t) {
@@ -262,12 +260,12 @@ public final class DockerApiSource implements ContainerSource {
                 // The headers arrived and are sane: the runtime is listening. Report it now, as
                 // the feed stays silent until something happens (and readValues already reads).
                 reportedConnected = true;
-                notifyStatus(true, null);
+                callbacks.notifyStatus(true, null);
                 ObjectReader reader = MAPPER.readerFor(JsonNode.class);
                 try (MappingIterator<JsonNode> it = reader.readValues(stream.body())) {
                     while (!closed && it.hasNextValue()) {
                         JsonNode event = it.nextValue();
-                        DockerJson.toEvent(event).ifPresent(this::deliver);
+                        DockerJson.toEvent(event).ifPresent(callbacks::deliver);
                     }
                 } catch (RuntimeException e) {
                     // Jackson wraps some parse errors in unchecked exceptions inside iterators.
@@ -281,25 +279,6 @@ public final class DockerApiSource implements ContainerSource {
             }
         }
 
-        private void deliver(RuntimeEvent event) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "container event listener failed on " + event, e);
-            }
-        }
-
-        private void notifyStatus(boolean up, Exception cause) {
-            try {
-                if (up) {
-                    status.connected();
-                } else {
-                    status.disconnected(cause);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "watch status listener failed", e);
-            }
-        }
 
         @Override
         public void close() {

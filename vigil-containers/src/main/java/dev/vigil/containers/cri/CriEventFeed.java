@@ -2,6 +2,7 @@ package dev.vigil.containers.cri;
 
 import dev.vigil.containers.ContainerSource.WatchStatus;
 import dev.vigil.containers.RuntimeEvent;
+import dev.vigil.containers.WatchCallbacks;
 import dev.vigil.containers.cri.v1.Container;
 import dev.vigil.containers.cri.v1.ContainerEventResponse;
 import dev.vigil.containers.cri.v1.ContainerState;
@@ -30,8 +31,7 @@ final class CriEventFeed implements Closeable {
     private static final System.Logger LOG = System.getLogger(CriEventFeed.class.getName());
 
     private final CriSource source;
-    private final Consumer<RuntimeEvent> listener;
-    private final WatchStatus status;
+    private final WatchCallbacks callbacks;
     private final Consumer<CriEventFeed> onClose;
     private final Thread thread;
     private volatile boolean closed;
@@ -43,8 +43,7 @@ final class CriEventFeed implements Closeable {
 
     CriEventFeed(CriSource source, Consumer<RuntimeEvent> listener, WatchStatus status, Consumer<CriEventFeed> onClose) {
         this.source = source;
-        this.listener = listener;
-        this.status = status;
+        this.callbacks = new WatchCallbacks(listener, status);
         this.onClose = onClose;
         this.thread = Thread.ofPlatform().daemon().name("vigil-cri-events").unstarted(this::run);
     }
@@ -66,7 +65,7 @@ final class CriEventFeed implements Closeable {
                 if (!Boolean.FALSE.equals(reportedConnected)) {
                     LOG.log(Level.WARNING, "CRI event feed on {0} lost: {1}; reconnecting", source.socket(), e.toString());
                     reportedConnected = false;
-                    notifyStatus(false, e);
+                    callbacks.notifyStatus(false, e);
                     backoff = options.reconnectMin().toMillis();
                 }
             } catch (Throwable t) {
@@ -109,7 +108,7 @@ final class CriEventFeed implements Closeable {
                     .getContainerEvents(GetEventsRequest.getDefaultInstance());
             connected();
             while (events.hasNext()) {
-                CriMapping.toEvent(events.next()).ifPresent(this::deliver);
+                CriMapping.toEvent(events.next()).ifPresent(callbacks::deliver);
             }
             if (closed) {
                 return true;
@@ -163,45 +162,26 @@ final class CriEventFeed implements Closeable {
             boolean wasRunning = old != null && old.getState() == ContainerState.CONTAINER_RUNNING;
             boolean running = c.getState() == ContainerState.CONTAINER_RUNNING;
             if (running && !wasRunning) {
-                deliver(new RuntimeEvent(RuntimeEvent.Kind.START, c.getId(), CriMapping.attributes(c)));
+                callbacks.deliver(new RuntimeEvent(RuntimeEvent.Kind.START, c.getId(), CriMapping.attributes(c)));
             } else if (!running && wasRunning) {
-                deliver(new RuntimeEvent(RuntimeEvent.Kind.STOP, c.getId(), CriMapping.attributes(c)));
+                callbacks.deliver(new RuntimeEvent(RuntimeEvent.Kind.STOP, c.getId(), CriMapping.attributes(c)));
             }
         }
         for (Container old : before.values()) {
             if (!after.containsKey(old.getId())) {
                 if (old.getState() == ContainerState.CONTAINER_RUNNING) {
-                    deliver(new RuntimeEvent(RuntimeEvent.Kind.STOP, old.getId(), CriMapping.attributes(old)));
+                    callbacks.deliver(new RuntimeEvent(RuntimeEvent.Kind.STOP, old.getId(), CriMapping.attributes(old)));
                 }
-                deliver(new RuntimeEvent(RuntimeEvent.Kind.DESTROY, old.getId(), CriMapping.attributes(old)));
+                callbacks.deliver(new RuntimeEvent(RuntimeEvent.Kind.DESTROY, old.getId(), CriMapping.attributes(old)));
             }
         }
     }
 
     private void connected() {
         reportedConnected = true;
-        notifyStatus(true, null);
+        callbacks.notifyStatus(true, null);
     }
 
-    private void deliver(RuntimeEvent event) {
-        try {
-            listener.accept(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "container event listener failed on " + event, e);
-        }
-    }
-
-    private void notifyStatus(boolean up, Exception cause) {
-        try {
-            if (up) {
-                status.connected();
-            } else {
-                status.disconnected(cause);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "watch status listener failed", e);
-        }
-    }
 
     /** False if interrupted, which only {@link #close()} does. */
     private boolean sleep(long millis) {
