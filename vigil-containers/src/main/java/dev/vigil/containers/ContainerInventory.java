@@ -84,6 +84,14 @@ public final class ContainerInventory implements AutoCloseable {
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     /** Per container run: whether its start, then its stop, went to the listeners. */
     private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
+    /**
+     * cgroup v2 id to path, for every cgroup that existed at start (one walk of the tree) or was
+     * made since (the kernel's cgroup_mkdir records): with the path known, resolving an id never
+     * needs /proc, and a host cgroup is known as such for good.
+     */
+    private final Map<Long, String> cgroupPaths = new ConcurrentHashMap<>();
+    private static final int MAX_CGROUP_PATHS = 65536;
+    private static final long FOREVER = Long.MAX_VALUE / 4;
     /** Containers learnt from their cgroup whose runtime details are still being asked for. */
     private final Set<String> pendingEnrichment = ConcurrentHashMap.newKeySet();
     private final Map<Long, String> byCgroup = new ConcurrentHashMap<>();
@@ -153,6 +161,7 @@ public final class ContainerInventory implements AutoCloseable {
 
     /** Subscribes to the primary's events, populates the inventory and starts housekeeping. */
     public void start() {
+        learnCgroupTree();
         if (primary != null) {
             primaryWatch = primary.watch(event -> submit(() -> onPrimaryEvent(event)), new PrimaryStatus());
         }
@@ -238,12 +247,24 @@ public final class ContainerInventory implements AutoCloseable {
      */
     public Optional<ContainerInfo> resolve(long cgroupId, int pid) {
         Optional<ContainerInfo> hit = resolveCgroupId(cgroupId);
-        if (hit.isPresent() || pid <= 0) {
+        if (hit.isPresent()) {
             return hit;
         }
         long now = ticker.getAsLong();
         Long notUntil = notContainer.get(cgroupId);
         if (notUntil != null && notUntil - now > 0) {
+            return Optional.empty();
+        }
+        String knownPath = cgroupPaths.get(cgroupId);
+        if (knownPath != null) {
+            Optional<ContainerInfo> byPath = resolvePath(cgroupId, knownPath);
+            if (byPath.isEmpty()) {
+                if (notContainer.size() >= maxNotContainer) notContainer.clear();
+                notContainer.put(cgroupId, now + FOREVER);
+            }
+            return byPath;
+        }
+        if (pid <= 0) {
             return Optional.empty();
         }
         List<CgroupFs.Membership> memberships = cgroupFs.memberships(pid);
@@ -277,6 +298,45 @@ public final class ContainerInventory implements AutoCloseable {
             notContainer.put(cgroupId, now + NOT_CONTAINER_TTL_NANOS);
         }
         return Optional.empty();
+    }
+
+    private Optional<ContainerInfo> resolvePath(long cgroupId, String path) {
+        Entry found = entryContaining(path);
+        if (found == null) {
+            Optional<CgroupMatch> match = CgroupPaths.parse(path);
+            if (match.isEmpty()) return Optional.empty();
+            found = byId.get(match.get().containerId());
+            if (found == null) found = learnFromProbe(match.get());
+        }
+        if (found == null) return Optional.empty();
+        synchronized (lock) {
+            Entry current = byId.get(found.info().id());
+            if (current != null) indexCgroup(current, cgroupId);
+        }
+        return Optional.of(found.info());
+    }
+
+    private void rememberCgroup(long cgroupId, String path) {
+        if (cgroupPaths.size() < MAX_CGROUP_PATHS || cgroupPaths.containsKey(cgroupId)) cgroupPaths.put(cgroupId, path);
+    }
+
+    /** One walk of the cgroup v2 tree: the id (directory inode) and path of every cgroup now. */
+    private void learnCgroupTree() {
+        Optional<Path> root = cgroupFs.v2Root();
+        if (root.isEmpty()) return;
+        try (var dirs = Files.walk(root.get(), 64)) {
+            dirs.filter(Files::isDirectory).limit(MAX_CGROUP_PATHS).forEach(dir -> {
+                try {
+                    long ino = ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+                    String rel = root.get().relativize(dir).toString();
+                    rememberCgroup(ino, "/" + rel);
+                } catch (IOException | RuntimeException e) {
+                    // a cgroup removed during the walk
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.log(Level.DEBUG, "walking the cgroup tree failed: {0}", e.toString());
+        }
     }
 
     /**
@@ -506,6 +566,7 @@ public final class ContainerInventory implements AutoCloseable {
      */
     public void cgroupCreated(long cgroupId, String path) {
         if (cgroupId == 0 || path == null) return;
+        rememberCgroup(cgroupId, path);
         Entry found = entryContaining(path);
         if (found == null) {
             Optional<CgroupMatch> match = CgroupPaths.parse(path);
@@ -536,6 +597,8 @@ public final class ContainerInventory implements AutoCloseable {
      * container has ended, whatever the runtime API says or does not say.
      */
     public void cgroupRemoved(long cgroupId, String path) {
+        cgroupPaths.remove(cgroupId);
+        notContainer.remove(cgroupId);
         String id = byCgroup.get(cgroupId);
         if (id == null) return;
         Entry e = byId.get(id);

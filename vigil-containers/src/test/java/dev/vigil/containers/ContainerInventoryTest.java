@@ -197,6 +197,22 @@ class ContainerInventoryTest {
     }
 
     @Test
+    void cgroupsThatExistedAtStartResolveByIdAloneWithoutProc() throws Exception {
+        host.mkcgroup(cg(5));
+        host.mkcgroup("/system.slice/sshd.service");
+        long container = host.cgroupId(cg(5));
+        long service = host.cgroupId("/system.slice/sshd.service");
+        start(builder());
+        // No process is given (pid 0), and none lives in these cgroups: the start-up walk knows them.
+        assertThat(inventory.resolve(container, 0)).map(ContainerInfo::id).contains(id(5));
+        assertThat(inventory.resolve(service, 0)).isEmpty();
+        // Removed and made again with a new id by the kernel: the new id is learnt from the record.
+        inventory.cgroupRemoved(service, "/system.slice/sshd.service");
+        inventory.cgroupCreated(777_000, cg(6));
+        assertThat(inventory.resolve(777_000, 0)).map(ContainerInfo::id).contains(id(6));
+    }
+
+    @Test
     void resolvesUnknownCgroupsThroughProc() throws Exception {
         host.mkcgroup(cg(1));
         api.containers.put(id(1), FakeSource.container(id(1), "known", cg(1)));
