@@ -285,7 +285,8 @@ public final class Agent implements AutoCloseable {
         return new AgentStats(drops, errors, ring.records(), ring.bytes(), ring.handlerFailures(), pipeline.unknownRecords(),
                 pipeline.events(), pipeline.sinkFailures(), pipeline.sideDropped(), cache.liveCount(), cache.exitedCount(), cache.evictions(),
                 cache.reconciled(), containers.size(), containers.evictions(), containers.activeSource(),
-                pipeline.eventsByType(), store.health().dropped() + storeSink.failures(), subscriptions.droppedTotal());
+                pipeline.eventsByType(), store.health().dropped() + storeSink.failures(), subscriptions.droppedTotal(),
+                pipeline.eventsWithoutContainerDetails());
     }
 
     /** Runs on the pipeline thread once a second: a loss is logged the moment its counter moves. */
@@ -301,6 +302,7 @@ public final class Agent implements AutoCloseable {
         now.put("container inventory evictions", s.containerEvictions());
         now.put("events the store could not keep", s.storeDropped());
         now.put("events dropped for slow API subscribers", s.streamDropped());
+        now.put("container events written without the container's name and image", s.eventsWithoutContainerDetails());
         Map<String, Long> before = lastReportedDrops;
         for (Map.Entry<String, Long> e : now.entrySet()) {
             long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param unknownRecords   records of a type the agent does not know
  * @param events           events handed to the outputs
  * @param sideEventsDropped container events that found the pipeline's queue full
+ * @param eventsWithoutContainerDetails events of a new container written with its id only (the runtime answered too late)
  * @param eventsByType     events handed to the outputs, by type
  * @param storeDropped     events the store could not keep
  * @param streamDropped    events dropped for API stream subscribers that did not keep up (all of them, past and present)
@@ -35,7 +36,8 @@ public record AgentStats(
         String containerSource,
         Map<String, Long> eventsByType,
         long storeDropped,
-        long streamDropped) {
+        long streamDropped,
+        long eventsWithoutContainerDetails) {
 
     public long totalKernelRingDrops() {
         return kernelRingDrops.values().stream().mapToLong(Long::longValue).sum();

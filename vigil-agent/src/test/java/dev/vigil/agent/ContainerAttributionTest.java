@@ -124,8 +124,9 @@ class ContainerAttributionTest {
                 else misses.add(token + " -> " + c);
                 if (!c.isNull() && c.get("name").asText().equals(podman.name("churn-" + i))) named++;
             }
-            System.out.printf("churn: %d of %d container execs attributed to the right container (%.1f%%), %d with its name%n",
-                    right, n, 100.0 * right / n, named);
+            System.out.printf("churn: %d of %d container execs attributed to the right container (%.1f%%), %d with its name;"
+                    + " agent counted %d events written without container details%n",
+                    right, n, 100.0 * right / n, named, agent.stats().eventsWithoutContainerDetails());
             assertThat(misses).isEmpty();
         } finally {
             pool.shutdownNow();

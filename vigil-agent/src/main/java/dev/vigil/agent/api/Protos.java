@@ -55,6 +55,7 @@ final class Protos {
                 .setContainerEvictions(s.containerEvictions())
                 .setStoreDropped(storeDropped)
                 .setStreamDropped(s.streamDropped())
+                .setEventsWithoutContainerDetails(s.eventsWithoutContainerDetails())
                 .build();
     }
 

@@ -101,6 +101,7 @@ public final class MetricsServer implements AutoCloseable {
         out.put(new String[]{"container_inventory", "eviction"}, s.containerEvictions());
         out.put(new String[]{"store", "not_stored"}, s.storeDropped());
         out.put(new String[]{"api_stream", "subscriber_queue_full"}, s.streamDropped());
+        out.put(new String[]{"container_details", "runtime_too_slow"}, s.eventsWithoutContainerDetails());
         return out;
     }
 

@@ -26,7 +26,7 @@ final class ContainerMetadataWait {
     private final int maxHeld;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final Map<String, Integer> heldPerContainer = new HashMap<>();
-    private long passedWithoutWaiting;
+    private long passedWithoutWaiting, leftWithoutDetails;
 
     ContainerMetadataWait(ContainerInventory inventory, long maxWaitNanos, int maxHeld) {
         this.inventory = inventory;
@@ -52,7 +52,9 @@ final class ContainerMetadataWait {
         int n = 0;
         while (!held.isEmpty()) {
             Held h = held.peekFirst();
-            if (!all && now < h.deadline() && inventory.enrichmentPending(h.containerId())) break;
+            boolean pending = inventory.enrichmentPending(h.containerId());
+            if (!all && now < h.deadline() && pending) break;
+            if (pending) leftWithoutDetails++;
             held.removeFirst();
             heldPerContainer.computeIfPresent(h.containerId(), (k, v) -> v == 1 ? null : v - 1);
             out.accept(refresh(h.event()));
@@ -65,8 +67,9 @@ final class ContainerMetadataWait {
         return held.size();
     }
 
-    long passedWithoutWaiting() {
-        return passedWithoutWaiting;
+    /** Events of new containers that went out before the runtime described their container. */
+    long withoutDetails() {
+        return passedWithoutWaiting + leftWithoutDetails;
     }
 
     private static String containerId(Event e) {

@@ -197,9 +197,12 @@ public final class EventPipeline implements AutoCloseable {
         return sinkFailures;
     }
 
-    /** Events of new containers that could not wait for the container's details (the wait queue was full). */
-    public long passedWithoutMetadata() {
-        return metadataWait.passedWithoutWaiting();
+    /**
+     * Events of new containers that went out with only the container's id: the runtime had not
+     * described the container within the wait, or the wait queue was full.
+     */
+    public long eventsWithoutContainerDetails() {
+        return metadataWait.withoutDetails();
     }
 
     /** Events from outside the ring that found the queue full. */
