@@ -5,15 +5,13 @@ import dev.vigil.agent.api.SubscriptionHub;
 import dev.vigil.agent.config.AgentConfig;
 import dev.vigil.agent.metrics.MetricsServer;
 import dev.vigil.agent.policy.PolicyRegistry;
+import dev.vigil.agent.sensor.SensorSet;
 import dev.vigil.agent.sensor.SensorStatus;
 import dev.vigil.agent.store.StoreOpener;
 import dev.vigil.agent.store.StoreSink;
 import dev.vigil.store.EventStore;
 import dev.vigil.agent.pipeline.EventPipeline;
 import dev.vigil.agent.sensor.CoreMaps;
-import dev.vigil.agent.sensor.Sensor;
-import dev.vigil.agent.sensor.SensorSpec;
-import dev.vigil.agent.sensor.Sensors;
 import dev.vigil.containers.ContainerInfo;
 import dev.vigil.containers.ContainerInventory;
 import dev.vigil.containers.ContainerLifecycleListener;
@@ -52,8 +50,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +68,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final KernelFeatures features;
     private final CoreMaps core;
-    private final Map<String, Sensor> sensors = new LinkedHashMap<>();
+    private final SensorSet sensors;
     private final RingBuffer ring;
     private final ProcessCache cache;
     private final EventPipeline pipeline;
@@ -84,9 +80,6 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
     private final KernelClock clock;
     private final Instant startedAt = Instant.now();
-    /** Why a sensor is not loaded: it could not load, or the API switched it off. */
-    private final Map<String, String> sensorProblems = new LinkedHashMap<>();
-    private final Set<String> disabledSensors = new HashSet<>();
     private EventStore store;
     private StoreSink storeSink;
     private PolicyRegistry policies;
@@ -105,6 +98,7 @@ public final class Agent implements AutoCloseable {
         ExecIds ids = new ExecIds(node);
         this.cache = new ProcessCache(config.processCache().maxEntries(), TimeUnit.SECONDS.toNanos(config.processCache().exitedGraceSeconds()));
         this.core = CoreMaps.create(features, config.ringBuffer().sizeBytes(), config.ringBuffer().wakeupBytes());
+        this.sensors = new SensorSet(core, features);
         RingBuffer r = null;
         ContainerInventory inv = null;
         EventPipeline p = null;
@@ -135,9 +129,7 @@ public final class Agent implements AutoCloseable {
                 this.metrics = MetricsServer.start(this, AgentConfig.hostPort("metrics.address", config.metrics().address()));
             }
             // Locked: the API is already up, and a feature switch must not interleave with the first load.
-            synchronized (this) {
-                loadSensors();
-            }
+            sensors.loadAll();
             inventory.start();
             seedRunningProcesses(ids, resolver);
             pipeline.start();
@@ -154,26 +146,9 @@ public final class Agent implements AutoCloseable {
             if (store != null) store.close();
             if (inv != null) inv.close();
             if (r != null) r.close();
-            sensors.values().forEach(Sensor::close);
+            sensors.close();
             core.close();
             throw e;
-        }
-    }
-
-    private void loadSensors() {
-        for (SensorSpec spec : Sensors.ALL) {
-            try {
-                Sensor sensor = Sensor.load(spec, core, features);
-                sensors.put(spec.name(), sensor);
-                sensor.attach();
-                LOG.log(System.Logger.Level.INFO, "sensor " + spec.name() + " attached: " + String.join(", ", sensor.attachedPrograms()));
-            } catch (RuntimeException e) {
-                if (spec == Sensors.PROCESS) throw e;
-                Sensor half = sensors.remove(spec.name());
-                if (half != null) half.close();
-                sensorProblems.put(spec.name(), String.valueOf(e.getMessage()));
-                LOG.log(System.Logger.Level.WARNING, "sensor " + spec.name() + " unavailable: " + e.getMessage());
-            }
         }
     }
 
@@ -361,23 +336,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Every known sensor with its state, in load order. */
-    public synchronized List<SensorStatus> sensors() {
-        List<SensorStatus> out = new ArrayList<>();
-        for (SensorSpec spec : Sensors.ALL) out.add(sensorStatus(spec));
-        return out;
-    }
-
-    private SensorStatus sensorStatus(SensorSpec spec) {
-        Sensor s = sensors.get(spec.name());
-        if (s != null) {
-            return s.attached()
-                    ? new SensorStatus(spec, SensorStatus.State.ATTACHED, "", SensorStatus.OBSERVE, s.attachedPrograms())
-                    : new SensorStatus(spec, SensorStatus.State.LOADED, "loaded but not attached", SensorStatus.OBSERVE, List.of());
-        }
-        if (disabledSensors.contains(spec.name())) {
-            return new SensorStatus(spec, SensorStatus.State.DISABLED, "disabled through the API", SensorStatus.OBSERVE, List.of());
-        }
-        return new SensorStatus(spec, SensorStatus.State.UNAVAILABLE, sensorProblems.getOrDefault(spec.name(), "not loaded"), SensorStatus.OBSERVE, List.of());
+    public List<SensorStatus> sensors() {
+        return sensors.statuses();
     }
 
     /**
@@ -385,40 +345,8 @@ public final class Agent implements AutoCloseable {
      * kernel; enabling loads and attaches them again. NoSuchElementException for an unknown
      * name; IllegalStateException (with the kernel's reason) when it cannot load.
      */
-    public synchronized SensorStatus setSensorEnabled(String name, boolean enabled) {
-        if (closed) throw new IllegalStateException("the agent is stopping");
-        SensorSpec spec = Sensors.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("no feature named \"" + name + "\"; known: "
-                        + String.join(", ", Sensors.ALL.stream().map(SensorSpec::name).toList())));
-        if (enabled) {
-            Sensor s = sensors.get(name);
-            if (s == null) {
-                try {
-                    s = Sensor.load(spec, core, features);
-                } catch (RuntimeException e) {
-                    sensorProblems.put(name, String.valueOf(e.getMessage()));
-                    throw new IllegalStateException("cannot load sensor " + name + ": " + e.getMessage(), e);
-                }
-                sensors.put(name, s);
-            }
-            try {
-                s.attach();
-            } catch (RuntimeException e) {
-                sensors.remove(name);
-                s.close();
-                sensorProblems.put(name, String.valueOf(e.getMessage()));
-                throw new IllegalStateException("cannot attach sensor " + name + ": " + e.getMessage(), e);
-            }
-            disabledSensors.remove(name);
-            sensorProblems.remove(name);
-            LOG.log(System.Logger.Level.INFO, "sensor " + name + " enabled: " + String.join(", ", s.attachedPrograms()));
-        } else {
-            Sensor s = sensors.remove(name);
-            disabledSensors.add(name);
-            if (s != null) s.close();
-            LOG.log(System.Logger.Level.INFO, "sensor " + name + " disabled and unloaded");
-        }
-        return sensorStatus(spec);
+    public SensorStatus setSensorEnabled(String name, boolean enabled) {
+        return sensors.setEnabled(name, enabled);
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -436,7 +364,7 @@ public final class Agent implements AutoCloseable {
             subscriptions.close();
             closeQuietly("API server", api);
             closeQuietly("metrics endpoint", metrics);
-            sensors.values().forEach(Sensor::detach); // nothing new arrives while the pipeline drains the ring
+            sensors.detachAll(); // nothing new arrives while the pipeline drains the ring
             pipeline.close();
             for (EventSink sink : sinks) {
                 try {
@@ -453,7 +381,7 @@ public final class Agent implements AutoCloseable {
             closeQuietly("event store", store);
             ring.close();
             containers.close();
-            sensors.values().forEach(Sensor::close);
+            sensors.close();
             core.close();
             stopped.countDown();
         }

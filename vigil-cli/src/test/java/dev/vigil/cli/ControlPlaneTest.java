@@ -112,7 +112,10 @@ class ControlPlaneTest {
             assertThat(off.exit()).as(off.toString()).isZero();
             assertThat(off.out()).contains("disabled");
             // The kernel frees a closed program asynchronously.
-            for (int i = 0; i < 50 && TestAgents.ourPrograms().contains("vigil_exec"); i++) Thread.sleep(100);
+            for (int i = 0; i < 50 && TestAgents.ourPrograms().stream().anyMatch(p -> p.equals("vigil_exec") || p.equals("vigil_fork")
+                    || p.equals("vigil_exit")); i++) {
+                Thread.sleep(100);
+            }
             assertThat(TestAgents.ourPrograms()).doesNotContain("vigil_exec", "vigil_fork", "vigil_exit").contains("vigil_cgroup_mkdir");
             assertProcessEventsStopped();
         } finally {
