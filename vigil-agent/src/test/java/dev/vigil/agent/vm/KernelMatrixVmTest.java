@@ -80,7 +80,7 @@ class KernelMatrixVmTest {
     @Test
     void processSensorAttachedAndAgentStoppedCleanly() {
         List<String> log = section("agent.log");
-        assertLine(log, "INFO Agent: sensor process attached: .*tp_btf/sched_process_exec.*");
+        assertLine(log, "INFO SensorSet: sensor process attached: .*tp_btf/sched_process_exec.*");
         assertLine(log, "INFO Agent: stopped; .*");
         assertThat(log).as("agent log").noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception in thread"));
     }
