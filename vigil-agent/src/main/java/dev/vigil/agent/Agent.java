@@ -20,6 +20,7 @@ import dev.vigil.containers.DockerApiSource;
 import dev.vigil.containers.cri.CriSource;
 import dev.vigil.containers.RiskAssessor;
 import dev.vigil.events.container.CgroupTracker;
+import dev.vigil.events.container.InventoryResolver;
 import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.output.CompactEventWriter;
 import dev.vigil.events.output.EventSink;
@@ -73,6 +74,7 @@ public final class Agent implements AutoCloseable {
     private final ProcessCache cache;
     private final EventPipeline pipeline;
     private final ContainerInventory containers;
+    private final InventoryResolver resolver;
     private final List<EventSink> sinks;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String node;
@@ -106,7 +108,8 @@ public final class Agent implements AutoCloseable {
             r = RingBuffer.open(core.ring());
             inv = containerInventory(config.containers());
             ContainerInventory inventory = inv;
-            ContainerResolver resolver = (cgroupId, pid) -> inventory.resolve(cgroupId, pid).orElse(null);
+            InventoryResolver resolver = new InventoryResolver(inventory);
+            this.resolver = resolver;
             this.policies = PolicyRegistry.load(Path.of(config.policies().dir()));
             this.store = StoreOpener.open(config.store());
             List<EventSink> all = new ArrayList<>();
@@ -201,7 +204,7 @@ public final class Agent implements AutoCloseable {
         int seeded = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (ProcessInfo p : running) {
-                cache.putIfAbsent(p.withContainer(resolver.resolve(p.cgroupId(), p.pid())));
+                cache.putIfAbsent(p.withContainer(resolver.resolve(p.cgroupId(), p.pid(), p.ns().mnt())));
                 if (core.seedProcess(p.pid(), p.execKtime(), arena)) seeded++;
             }
         }
@@ -261,7 +264,7 @@ public final class Agent implements AutoCloseable {
                 pipeline.events(), pipeline.sinkFailures(), pipeline.sideDropped(), cache.liveCount(), cache.exitedCount(), cache.evictions(),
                 cache.reconciled(), containers.size(), containers.evictions(), containers.activeSource(),
                 pipeline.eventsByType(), store.health().dropped() + storeSink.failures(), subscriptions.droppedTotal(),
-                pipeline.eventsWithoutContainerDetails());
+                pipeline.eventsWithoutContainerDetails(), resolver.placedByNamespace(), resolver.conflicts());
     }
 
     /** Runs on the pipeline thread once a second: a loss is logged the moment its counter moves. */

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param unknownRecords   records of a type the agent does not know
  * @param events           events handed to the outputs
  * @param sideEventsDropped container events that found the pipeline's queue full
+ * @param containersPlacedByNamespace processes placed in a container by mount namespace, their cgroup naming none
+ * @param containerPlacementConflicts processes whose cgroup and mount namespace named different containers
  * @param eventsWithoutContainerDetails events of a new container written with its id only (the runtime answered too late)
  * @param eventsByType     events handed to the outputs, by type
  * @param storeDropped     events the store could not keep
@@ -37,7 +39,9 @@ public record AgentStats(
         Map<String, Long> eventsByType,
         long storeDropped,
         long streamDropped,
-        long eventsWithoutContainerDetails) {
+        long eventsWithoutContainerDetails,
+        long containersPlacedByNamespace,
+        long containerPlacementConflicts) {
 
     public long totalKernelRingDrops() {
         return kernelRingDrops.values().stream().mapToLong(Long::longValue).sum();

@@ -79,6 +79,16 @@ class ContainerAttributionTest {
         JsonNode entered = sink.await(e -> execOf(e, "echo", execToken), WAIT);
         assertThat(entered.get("container").get("id").asText()).isEqualTo(id);
 
+        // A host process that joins the container's namespaces but not its cgroup (nsenter from the
+        // host) is placed by its mount namespace, as the design documents locate containers.
+        String nsToken = "vigil-ns-" + UUID.randomUUID();
+        Process joiner = new ProcessBuilder("nsenter", "-t", Integer.toString(podman.pid("labelled")), "-m", "-p", "/bin/echo", nsToken)
+                .redirectErrorStream(true).start();
+        assertThat(joiner.waitFor()).as(new String(joiner.getInputStream().readAllBytes())).isZero();
+        JsonNode joined = sink.await(e -> execOf(e, "/bin/echo", nsToken), WAIT);
+        assertThat(joined.get("container").get("id").asText()).isEqualTo(id);
+        assertThat(agent.stats().containersPlacedByNamespace()).isPositive();
+
         // ...while a host process belongs to none.
         String hostToken = "vigil-host-" + UUID.randomUUID();
         new ProcessBuilder("/bin/echo", hostToken).start().waitFor();
@@ -128,6 +138,7 @@ class ContainerAttributionTest {
                     + " agent counted %d events written without container details%n",
                     right, n, 100.0 * right / n, named, agent.stats().eventsWithoutContainerDetails());
             assertThat(misses).isEmpty();
+            assertThat(agent.stats().containerPlacementConflicts()).as("cgroup and mount namespace disagreed").isZero();
         } finally {
             pool.shutdownNow();
             podman.close();

@@ -92,6 +92,12 @@ public final class ContainerInventory implements AutoCloseable {
     private final Map<Long, String> cgroupPaths = new ConcurrentHashMap<>();
     private static final int MAX_CGROUP_PATHS = 65536;
     private static final long FOREVER = Long.MAX_VALUE / 4;
+    /**
+     * Mount namespace inode to container id, from each container's first process: the design's
+     * way to place a process (its namespaces) beside the cgroup id, for processes that joined a
+     * container's namespaces but not its cgroup (nsenter from the host) and as a cross-check.
+     */
+    private final Map<Long, String> byMntNs = new ConcurrentHashMap<>();
     /** Containers learnt from their cgroup whose runtime details are still being asked for. */
     private final Set<String> pendingEnrichment = ConcurrentHashMap.newKeySet();
     private final Map<Long, String> byCgroup = new ConcurrentHashMap<>();
@@ -298,6 +304,21 @@ public final class ContainerInventory implements AutoCloseable {
             notContainer.put(cgroupId, now + NOT_CONTAINER_TTL_NANOS);
         }
         return Optional.empty();
+    }
+
+    /** The container whose first process lives in mount namespace {@code mntNs}, if any. */
+    public Optional<ContainerInfo> resolveMountNamespace(long mntNs) {
+        String id = mntNs == 0 ? null : byMntNs.get(mntNs);
+        return id == null ? Optional.empty() : get(id);
+    }
+
+    private long selfMntNs() {
+        try {
+            String link = Files.readSymbolicLink(cgroupFs.procRoot().resolve("self/ns/mnt")).toString();
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private Optional<ContainerInfo> resolvePath(long cgroupId, String path) {
@@ -615,6 +636,12 @@ public final class ContainerInventory implements AutoCloseable {
     private List<Runnable> upsert(ContainerInfo info, Origin origin) {
         List<Runnable> notes = new ArrayList<>();
         long cgroupId = cgroupIdOf(info);
+        long mntNs = info.initPid() > 0 ? ProcNamespaces.inode(cgroupFs.procRoot(), info.initPid(), "mnt") : 0;
+        // The host's own mount namespace (a container sharing it) places nothing.
+        if (mntNs != 0 && mntNs != ProcNamespaces.inode(cgroupFs.procRoot(), 1, "mnt")
+                && mntNs != selfMntNs()) {
+            byMntNs.put(mntNs, info.id());
+        }
         synchronized (lock) {
             Entry old = byId.get(info.id());
             if (old == null) {
@@ -693,6 +720,7 @@ public final class ContainerInventory implements AutoCloseable {
 
     private void remove(Entry e) {
         byId.remove(e.info().id());
+        byMntNs.values().removeIf(id -> id.equals(e.info().id()));
         announced.remove(e.info().id());
         pendingEnrichment.remove(e.info().id());
         for (Long id : e.cgroupIds()) {

@@ -26,6 +26,17 @@ final class ProcNamespaces {
         }
     }
 
+    /** The inode of /proc/&lt;pid&gt;/ns/&lt;type&gt; ("mnt:[4026532451]" gives 4026532451), or 0 when unreadable. */
+    static long inode(Path procRoot, int pid, String type) {
+        try {
+            String link = Files.readSymbolicLink(procRoot.resolve(Integer.toString(pid)).resolve("ns").resolve(type)).toString();
+            int open = link.indexOf('['), close = link.indexOf(']');
+            return open < 0 || close < open ? 0 : Long.parseLong(link.substring(open + 1, close));
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The configuration with host namespace flags the kernel proves but the runtime omitted. */
     static ContainerConfig withObservedHostNamespaces(ContainerConfig c, Path procRoot, int pid) {
         if (c == null || pid <= 0) {

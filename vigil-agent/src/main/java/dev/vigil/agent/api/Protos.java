@@ -56,6 +56,8 @@ final class Protos {
                 .setStoreDropped(storeDropped)
                 .setStreamDropped(s.streamDropped())
                 .setEventsWithoutContainerDetails(s.eventsWithoutContainerDetails())
+                .setContainersPlacedByNamespace(s.containersPlacedByNamespace())
+                .setContainerPlacementConflicts(s.containerPlacementConflicts())
                 .build();
     }
 

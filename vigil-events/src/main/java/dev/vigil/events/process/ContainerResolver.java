@@ -8,4 +8,9 @@ public interface ContainerResolver {
     ContainerResolver NONE = (cgroupId, pid) -> null;
 
     ContainerInfo resolve(long cgroupId, int pid);
+
+    /** With the process's mount namespace inode too, where the kernel reported it (exec records). */
+    default ContainerInfo resolve(long cgroupId, int pid, long mntNs) {
+        return resolve(cgroupId, pid);
+    }
 }

@@ -52,11 +52,12 @@ public final class ProcessTracker implements RecordStage {
         ProcessInfo parent = parentKtime != 0 ? cache.get(ppid, parentKtime) : cache.get(ppid);
         String parentExecId = parentKtime != 0 ? ids.of(ppid, parentKtime) : parent != null ? parent.execId() : "";
         long cgroupId = r.cgroupId();
+        Namespaces ns = new Namespaces(Integer.toUnsignedLong(r.u32(Wire.Exec.PID_NS)), Integer.toUnsignedLong(r.u32(Wire.Exec.MNT_NS)),
+                Integer.toUnsignedLong(r.u32(Wire.Exec.NET_NS)));
         ProcessInfo p = new ProcessInfo(ids.of(pid, r.ktime()), parentExecId, r.ktime(), r.u64(Wire.Exec.START_BOOTTIME),
                 pid, ppid, r.u32(Wire.Exec.NSPID), r.u32(Wire.Exec.UID), r.u32(Wire.Exec.GID), r.u32(Wire.Exec.EUID),
                 r.u32(Wire.Exec.EGID), binary, args, (flags & Wire.F_ARGS_TRUNCATED) != 0, cwd, r.u64(Wire.Exec.CAP_EFFECTIVE),
-                cgroupId, new Namespaces(Integer.toUnsignedLong(r.u32(Wire.Exec.PID_NS)), Integer.toUnsignedLong(r.u32(Wire.Exec.MNT_NS)),
-                Integer.toUnsignedLong(r.u32(Wire.Exec.NET_NS))), containers.resolve(cgroupId, pid));
+                cgroupId, ns, containers.resolve(cgroupId, pid, ns.mnt()));
         cache.put(p);
         return new ProcessEvent.Exec(r.ktime(), p, parent);
     }
