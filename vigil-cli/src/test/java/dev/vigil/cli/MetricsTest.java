@@ -54,9 +54,10 @@ class MetricsTest {
             assertThat(value(body, "vigil_containers")).isEqualTo((double) after.containers());
             assertThat(value(body, "vigil_process_cache_max_entries")).isEqualTo((double) agent.config().processCache().maxEntries());
             assertThat(value(body, "vigil_bpf_map_max_entries{map=\"vigil_procs\"}")).isEqualTo((double) agent.coreMaps().procsMaxEntries());
-            // Every running process was seeded into the kernel's table.
-            assertThat(value(body, "vigil_bpf_map_entries{map=\"vigil_procs\"}")).isGreaterThan(10);
-            assertThat(value(body, "vigil_process_cache_entries{state=\"live\"}")).isGreaterThan(10);
+            // Running processes were seeded into the kernel's table: at least this JVM, its parent and the agent's children.
+            // (A quiet CI machine runs only about ten processes, so no larger floor.)
+            assertThat(value(body, "vigil_bpf_map_entries{map=\"vigil_procs\"}")).isGreaterThanOrEqualTo(3);
+            assertThat(value(body, "vigil_process_cache_entries{state=\"live\"}")).isGreaterThanOrEqualTo(3);
             assertThat(value(body, "vigil_store_available")).isEqualTo(1.0);
         } finally {
             agent.close();
