@@ -10,7 +10,7 @@ import java.net.ProtocolException;
  * [trailers] CRLF}. Reads return as soon as some data of the current chunk is available, which
  * a streaming consumer such as the Docker event feed needs.
  */
-final class ChunkedInputStream extends InputStream {
+final class ChunkedInputStream extends BlockInputStream {
 
     /** Chunks this large are garbage from our point of view, not a Docker response. */
     private static final long MAX_CHUNK = 1L << 31;
@@ -22,13 +22,6 @@ final class ChunkedInputStream extends InputStream {
 
     ChunkedInputStream(InputStream in) {
         this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** A body of known Content-Length; a peer that closes early is an error, not a short body. */
-final class FixedLengthInputStream extends InputStream {
+final class FixedLengthInputStream extends BlockInputStream {
 
     private final InputStream in;
     private long remaining;
@@ -13,13 +13,6 @@ final class FixedLengthInputStream extends InputStream {
     FixedLengthInputStream(InputStream in, long length) {
         this.in = in;
         this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -140,14 +140,7 @@ final class UnixSocketConnection implements Closeable {
         }
     }
 
-    private final class ChannelInputStream extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class ChannelInputStream extends BlockInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
