@@ -306,10 +306,25 @@ public final class ContainerInventory implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The container whose first process lives in mount namespace {@code mntNs}, if any. */
+    /**
+     * The container whose first process lives in mount namespace {@code mntNs}, checked against
+     * /proc: namespace inode numbers are reused once a namespace dies, so a short-lived container's
+     * number may already belong to a new one. A stale entry is dropped.
+     */
     public Optional<ContainerInfo> resolveMountNamespace(long mntNs) {
         String id = mntNs == 0 ? null : byMntNs.get(mntNs);
-        return id == null ? Optional.empty() : get(id);
+        if (id == null) return Optional.empty();
+        Optional<ContainerInfo> c = get(id);
+        if (c.isEmpty() || c.get().initPid() <= 0 || ProcNamespaces.inode(cgroupFs.procRoot(), c.get().initPid(), "mnt") != mntNs) {
+            byMntNs.remove(mntNs, id);
+            return Optional.empty();
+        }
+        return c;
+    }
+
+    /** The id {@link #resolveMountNamespace} would check, without the /proc read: for cheap comparisons. */
+    public Optional<String> mountNamespaceOwner(long mntNs) {
+        return Optional.ofNullable(mntNs == 0 ? null : byMntNs.get(mntNs));
     }
 
     private long selfMntNs() {
@@ -687,6 +702,8 @@ public final class ContainerInventory implements AutoCloseable {
                 return List.of();
             }
             byId.put(id, old.with(old.info(), old.origin(), ticker.getAsLong()));
+            // Its mount namespace died with it, and the kernel will hand its number out again.
+            byMntNs.values().removeIf(owner -> owner.equals(id));
             ContainerInfo info = old.info();
             return List.of(announceStop(info));
         }

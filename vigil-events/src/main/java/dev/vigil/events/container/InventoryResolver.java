@@ -27,11 +27,13 @@ public final class InventoryResolver implements ContainerResolver {
     @Override
     public ContainerInfo resolve(long cgroupId, int pid, long mntNs) {
         ContainerInfo byCgroup = resolve(cgroupId, pid);
-        ContainerInfo byMount = inventory.resolveMountNamespace(mntNs).orElse(null);
         if (byCgroup != null) {
-            if (byMount != null && !byMount.id().equals(byCgroup.id())) conflicts++;
+            // The common case costs a map lookup; only a disagreement is checked against /proc.
+            String owner = inventory.mountNamespaceOwner(mntNs).orElse(null);
+            if (owner != null && !owner.equals(byCgroup.id()) && inventory.resolveMountNamespace(mntNs).isPresent()) conflicts++;
             return byCgroup;
         }
+        ContainerInfo byMount = inventory.resolveMountNamespace(mntNs).orElse(null);
         if (byMount != null) byNamespace++;
         return byMount;
     }
