@@ -205,8 +205,6 @@ public final class DockerApiSource implements ContainerSource {
         private final Thread thread;
         private volatile boolean closed;
         private volatile UnixHttpClient.Stream current;
-        /** null until the first attempt; then whether we last told the listener "connected". */
-        private Boolean reportedConnected;
 
         EventFeed(Consumer<RuntimeEvent> listener, WatchStatus status) {
             this.callbacks = new WatchCallbacks(listener, status);
@@ -214,38 +212,8 @@ public final class DockerApiSource implements ContainerSource {
         }
 
         private void run() {
-            long backoff = options.reconnectMin().toMillis();
-            while (!closed) {
-                try {
-                    follow();
-                    // follow() only returns normally when closed.
-                } catch (Exception e) {
-                    if (closed) {
-                        break;
-                    }
-                    if (!Boolean.FALSE.equals(reportedConnected)) {
-                        LOG.log(Level.WARNING, "docker event feed on {0} lost: {1}; reconnecting", socket(), e.toString());
-                        reportedConnected = false;
-                        callbacks.notifyStatus(false, e);
-                        backoff = options.reconnectMin().toMillis();
-                    }
-                } catch (Throwable t) {
-                    // Errors (OOM, assertion) stop the feed; still log rather than die silently.
-                    LOG.log(Level.ERROR, "docker event feed stopped", t);
-                    return;
-                }
-                if (closed) {
-                    break;
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    if (closed) {
-                        break;
-                    }
-                }
-                backoff = Math.min(backoff * 2, options.reconnectMax().toMillis());
-            }
+            callbacks.runReconnecting("docker event feed on " + socket(), options.reconnectMin(), options.reconnectMax(),
+                    () -> closed, this::follow);
         }
 
         private void follow() throws IOException {
@@ -259,8 +227,7 @@ public final class DockerApiSource implements ContainerSource {
                 }
                 // The headers arrived and are sane: the runtime is listening. Report it now, as
                 // the feed stays silent until something happens (and readValues already reads).
-                reportedConnected = true;
-                callbacks.notifyStatus(true, null);
+                callbacks.connected();
                 ObjectReader reader = MAPPER.readerFor(JsonNode.class);
                 try (MappingIterator<JsonNode> it = reader.readValues(stream.body())) {
                     while (!closed && it.hasNextValue()) {

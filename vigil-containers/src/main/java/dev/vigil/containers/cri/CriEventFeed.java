@@ -37,8 +37,6 @@ final class CriEventFeed implements Closeable {
     private volatile boolean closed;
     /** The current event stream's context; cancelling it ends the stream. */
     private volatile Context.CancellableContext current;
-    /** null until the first attempt; then whether we last told the listener "connected". */
-    private Boolean reportedConnected;
     private boolean loggedPolling;
 
     CriEventFeed(CriSource source, Consumer<RuntimeEvent> listener, WatchStatus status, Consumer<CriEventFeed> onClose) {
@@ -54,31 +52,8 @@ final class CriEventFeed implements Closeable {
 
     private void run() {
         CriSource.Options options = source.options();
-        long backoff = options.reconnectMin().toMillis();
-        while (!closed) {
-            try {
-                follow();
-            } catch (Exception e) {
-                if (closed) {
-                    break;
-                }
-                if (!Boolean.FALSE.equals(reportedConnected)) {
-                    LOG.log(Level.WARNING, "CRI event feed on {0} lost: {1}; reconnecting", source.socket(), e.toString());
-                    reportedConnected = false;
-                    callbacks.notifyStatus(false, e);
-                    backoff = options.reconnectMin().toMillis();
-                }
-            } catch (Throwable t) {
-                // Errors (OOM, assertion) stop the feed; still log rather than die silently.
-                LOG.log(Level.ERROR, "CRI event feed stopped", t);
-                return;
-            }
-            if (closed) {
-                break;
-            }
-            sleep(backoff);
-            backoff = Math.min(backoff * 2, options.reconnectMax().toMillis());
-        }
+        callbacks.runReconnecting("CRI event feed on " + source.socket(), options.reconnectMin(), options.reconnectMax(),
+                () -> closed, this::follow);
     }
 
     /** One connection: returns or throws only when it ends. */
@@ -106,7 +81,7 @@ final class CriEventFeed implements Closeable {
             }
             Iterator<ContainerEventResponse> events = source.channel().stream()
                     .getContainerEvents(GetEventsRequest.getDefaultInstance());
-            connected();
+            callbacks.connected();
             while (events.hasNext()) {
                 CriMapping.toEvent(events.next()).ifPresent(callbacks::deliver);
             }
@@ -139,7 +114,7 @@ final class CriEventFeed implements Closeable {
         Map<String, Container> previous = snapshot();
         // "Connected" was said before the stream turned out missing; anything that changed
         // between the resync it caused and this baseline is only caught by resyncing again.
-        connected();
+        callbacks.connected();
         while (!closed && sleep(source.options().pollInterval().toMillis())) {
             Map<String, Container> now = snapshot();
             diff(previous, now);
@@ -175,11 +150,6 @@ final class CriEventFeed implements Closeable {
                 callbacks.deliver(new RuntimeEvent(RuntimeEvent.Kind.DESTROY, old.getId(), CriMapping.attributes(old)));
             }
         }
-    }
-
-    private void connected() {
-        reportedConnected = true;
-        callbacks.notifyStatus(true, null);
     }
 
 
