@@ -98,6 +98,8 @@ public final class ContainerInventory implements AutoCloseable {
      * container's namespaces but not its cgroup (nsenter from the host) and as a cross-check.
      */
     private final Map<Long, String> byMntNs = new ConcurrentHashMap<>();
+    /** The agent's own mount namespace, the host's: read once, it does not change. */
+    private final long hostMntNs;
     /** Containers learnt from their cgroup whose runtime details are still being asked for. */
     private final Set<String> pendingEnrichment = ConcurrentHashMap.newKeySet();
     private final Map<Long, String> byCgroup = new ConcurrentHashMap<>();
@@ -116,6 +118,7 @@ public final class ContainerInventory implements AutoCloseable {
     private ContainerInventory(Builder b) {
         this.primary = b.primary;
         this.cgroupFs = b.cgroupFs != null ? b.cgroupFs : CgroupFs.detect();
+        this.hostMntNs = ProcNamespaces.inode(cgroupFs.procRoot(), "self", "mnt");
         this.fallback = b.fallback != null ? b.fallback
                 : (b.noFallback ? null : new CgroupSource(cgroupFs, b.fallbackInterval));
         this.graceNanos = b.grace.toNanos();
@@ -325,15 +328,6 @@ public final class ContainerInventory implements AutoCloseable {
     /** The id {@link #resolveMountNamespace} would check, without the /proc read: for cheap comparisons. */
     public Optional<String> mountNamespaceOwner(long mntNs) {
         return Optional.ofNullable(mntNs == 0 ? null : byMntNs.get(mntNs));
-    }
-
-    private long selfMntNs() {
-        try {
-            String link = Files.readSymbolicLink(cgroupFs.procRoot().resolve("self/ns/mnt")).toString();
-            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     private Optional<ContainerInfo> resolvePath(long cgroupId, String path) {
@@ -653,8 +647,7 @@ public final class ContainerInventory implements AutoCloseable {
         long cgroupId = cgroupIdOf(info);
         long mntNs = info.initPid() > 0 ? ProcNamespaces.inode(cgroupFs.procRoot(), info.initPid(), "mnt") : 0;
         // The host's own mount namespace (a container sharing it) places nothing.
-        if (mntNs != 0 && mntNs != ProcNamespaces.inode(cgroupFs.procRoot(), 1, "mnt")
-                && mntNs != selfMntNs()) {
+        if (mntNs != 0 && mntNs != hostMntNs && mntNs != ProcNamespaces.inode(cgroupFs.procRoot(), 1, "mnt")) {
             byMntNs.put(mntNs, info.id());
         }
         synchronized (lock) {

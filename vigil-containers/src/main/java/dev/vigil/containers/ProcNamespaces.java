@@ -28,8 +28,13 @@ final class ProcNamespaces {
 
     /** The inode of /proc/&lt;pid&gt;/ns/&lt;type&gt; ("mnt:[4026532451]" gives 4026532451), or 0 when unreadable. */
     static long inode(Path procRoot, int pid, String type) {
+        return inode(procRoot, Integer.toString(pid), type);
+    }
+
+    /** As {@link #inode(Path, int, String)}, for a /proc entry by name ("self"). */
+    static long inode(Path procRoot, String process, String type) {
         try {
-            String link = Files.readSymbolicLink(procRoot.resolve(Integer.toString(pid)).resolve("ns").resolve(type)).toString();
+            String link = Files.readSymbolicLink(procRoot.resolve(process).resolve("ns").resolve(type)).toString();
             int open = link.indexOf('['), close = link.indexOf(']');
             return open < 0 || close < open ? 0 : Long.parseLong(link.substring(open + 1, close));
         } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
