@@ -5,6 +5,8 @@
  * container id mapping ahead of any event from inside, however short the container's life.
  */
 #include "vigil_common.h"
+#define VIGIL_GUARD_NO_PROGRAMS
+#include "vigil_guard_maps.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,10 +52,40 @@ static __always_inline int vigil_cgroup_record(struct cgroup *cgrp, const char *
 	return 0;
 }
 
+/*
+ * The escape guard must hold from a container's first instruction, long before the agent
+ * has asked the runtime who the container is. A cgroup made under a guarded cgroup inherits
+ * its slot; one made under a runtime's container parent (libpod_parent, kubepods...) starts
+ * with the default slot. The agent refines the slot once it knows the container.
+ */
+static __always_inline void vigil_guard_inherit(struct cgroup *cgrp)
+{
+	__u64 id = BPF_CORE_READ(cgrp, kn, id);
+	__u64 parent = BPF_CORE_READ(cgrp, self.parent, cgroup, kn, id);
+	struct vigil_guard_scope *scope = bpf_map_lookup_elem(&vigil_guard_scope, &parent);
+	struct vigil_guard_scope fresh = {};
+	__u32 zero = 0;
+	struct vigil_guard_config *cfg;
+
+	if (scope) {
+		fresh.slot = scope->slot;
+	} else if (bpf_map_lookup_elem(&vigil_guard_parents, &parent)) {
+		cfg = bpf_map_lookup_elem(&vigil_guard_config, &zero);
+		if (!cfg)
+			return;
+		fresh.slot = cfg->default_slot;
+	} else {
+		return;
+	}
+	bpf_map_update_elem(&vigil_guard_scope, &id, &fresh, BPF_NOEXIST);
+}
+
 /* cgroup_mkdir fires once the directory exists and has its id, before any task can join it. */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(vigil_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) == 0)
+		vigil_guard_inherit(cgrp);
 	return vigil_cgroup_record(cgrp, path, VIGIL_EV_CGROUP_MKDIR);
 }
 
@@ -61,5 +93,9 @@ int BPF_PROG(vigil_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(vigil_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
+	__u64 id = BPF_CORE_READ(cgrp, kn, id);
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) == 0)
+		bpf_map_delete_elem(&vigil_guard_scope, &id);
 	return vigil_cgroup_record(cgrp, path, VIGIL_EV_CGROUP_RMDIR);
 }

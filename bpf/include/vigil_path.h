@@ -67,6 +67,7 @@ struct vigil_path_walk {
 	__u32 pos;
 	bool done;
 	bool truncated;
+	bool fs_only; /* stop at the filesystem's root instead of crossing mounts */
 };
 
 /*
@@ -84,6 +85,17 @@ static int vigil_path_step(__u32 index, void *ctx)
 	struct dentry *parent, *mnt_root;
 	struct mount *up;
 
+	if (w->fs_only) {
+		parent = BPF_CORE_READ(dentry, d_parent);
+		if (!parent || dentry == parent)
+			goto done;
+		if (!vigil_path_prepend(w->buf, &w->pos, dentry)) {
+			w->truncated = true;
+			goto done;
+		}
+		w->dentry = parent;
+		return 0;
+	}
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
 	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);

@@ -5,7 +5,11 @@ import dev.vigil.agent.api.SubscriptionHub;
 import dev.vigil.agent.config.AgentConfig;
 import dev.vigil.agent.metrics.MetricsServer;
 import dev.vigil.agent.policy.PolicyRegistry;
+import dev.vigil.agent.guard.EscapeGuard;
+import dev.vigil.agent.guard.GuardStage;
 import dev.vigil.agent.sensor.SensorSet;
+import dev.vigil.agent.sensor.SensorSpec;
+import dev.vigil.agent.sensor.Sensors;
 import dev.vigil.agent.sensor.SensorStatus;
 import dev.vigil.agent.store.StoreOpener;
 import dev.vigil.agent.store.StoreSink;
@@ -88,6 +92,7 @@ public final class Agent implements AutoCloseable {
     private SubscriptionHub subscriptions;
     private ApiServer api;
     private MetricsServer metrics;
+    private EscapeGuard guard;
 
     private Agent(AgentConfig config, List<EventSink> extraSinks) {
         this.config = config;
@@ -121,9 +126,17 @@ public final class Agent implements AutoCloseable {
             this.ring = r;
             this.containers = inv;
             ProcessTracker tracker = new ProcessTracker(ids, cache, resolver);
-            this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory)), cache, inventory, sinks, clock,
+            PolicyRegistry registry = policies;
+            this.guard = new EscapeGuard(core, features, registry::policies, Filesystems.cgroup2Root(),
+                    config.containers().runtimeSocket().isEmpty() ? List.of() : List.of(config.containers().runtimeSocket()),
+                    this::guardProgramAttached);
+            EscapeGuard g = guard;
+            GuardStage guardStage = new GuardStage(cache, resolver, g::hostMounts, g::library);
+            this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory), guardStage), cache, inventory, sinks, clock,
                     config.ringBuffer().pollMillis(), this::reportLosses);
             inventory.addListener(new ContainerEvents(pipeline));
+            inventory.addListener(guard);
+            policies.onChange(guard::recompile);
             this.subscriptions = new SubscriptionHub(pipeline::addSink, pipeline::removeSink, node, clock::toEpochNanos, 4096);
             // Up before any sensor attaches: a second agent on the same socket fails before loading
             // anything, and once events flow start() is about to return (the CLI then hooks SIGTERM).
@@ -133,6 +146,7 @@ public final class Agent implements AutoCloseable {
             }
             // Locked: the API is already up, and a feature switch must not interleave with the first load.
             sensors.loadAll();
+            guard.start();
             inventory.start();
             seedRunningProcesses(ids, resolver);
             pipeline.start();
@@ -148,6 +162,7 @@ public final class Agent implements AutoCloseable {
             }
             if (store != null) store.close();
             if (inv != null) inv.close();
+            if (guard != null) guard.close();
             if (r != null) r.close();
             sensors.close();
             core.close();
@@ -349,7 +364,22 @@ public final class Agent implements AutoCloseable {
      * name; IllegalStateException (with the kernel's reason) when it cannot load.
      */
     public SensorStatus setSensorEnabled(String name, boolean enabled) {
-        return sensors.setEnabled(name, enabled);
+        SensorStatus s = sensors.setEnabled(name, enabled);
+        guard.recompile(); // the LSM exec program's share of the command rules follows it
+        return s;
+    }
+
+    private boolean guardProgramAttached(String program) {
+        for (SensorSpec spec : List.of(Sensors.ESCAPE_COMMANDS, Sensors.ESCAPE_FILES, Sensors.ESCAPE_PRIVOPS)) {
+            var s = sensors.attached(spec.name());
+            if (s.isPresent() && s.get().programs().stream().anyMatch(p -> p.program().equals(program))) return true;
+        }
+        return false;
+    }
+
+    /** Escape protection: per-protection actions and enforcement mechanisms in force. */
+    public EscapeGuard guard() {
+        return guard;
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -384,6 +414,7 @@ public final class Agent implements AutoCloseable {
             closeQuietly("event store", store);
             ring.close();
             containers.close();
+            closeQuietly("escape guard", guard);
             sensors.close();
             core.close();
             stopped.countDown();

@@ -33,6 +33,10 @@ final class StatusCommand extends ClientCommand {
         out.println();
         FeaturesCommand.sensorTable(s.getSensorsList()).print(out);
         out.println();
+        Table protections = new Table("PROTECTION", "DEFAULT", "ENFORCED BY");
+        for (dev.vigil.api.v1.Protection p : s.getProtectionsList()) protections.row(p.getName(), p.getDefaultAction(), p.getMechanism());
+        protections.print(out);
+        out.println();
         out.println("containers: " + s.getContainers().getSize() + " (source " + s.getContainers().getSource() + ")");
         out.println("store: " + (s.getStore().getAvailable() ? "available" : "UNAVAILABLE: " + s.getStore().getReason())
                 + ", " + s.getStore().getRows() + " events, " + s.getStore().getBytes() + " bytes (" + s.getStore().getPath() + ")");

@@ -96,6 +96,18 @@ class ControlPlaneTest {
         }
         assertThat(status.get("sensors").findValuesAsText("name")).contains("process", "containers");
         assertThat(status.get("sensors").get(0).get("enforcement_mode").asText()).isEqualTo("observe");
+        // Each escape protection says how the kernel enforces it here: no BPF LSM on this host, so signal and cgroup.
+        boolean lsm = probe.has(dev.vigil.kernel.probe.Feature.BPF_LSM);
+        JsonNode protections = status.get("protections");
+        assertThat(protections.findValuesAsText("name")).contains("commands", "corePattern", "blockDevice", "hostFile", "runtimeSocket");
+        for (JsonNode p : protections) {
+            assertThat(p.get("mechanism").asText()).as(p.toString()).doesNotContain("unavailable");
+            if (p.get("name").asText().equals("corePattern")) {
+                assertThat(p.get("default_action").asText()).isEqualTo("block");
+                assertThat(p.get("mechanism").asText()).startsWith("cgroup sysctl");
+            }
+            if (p.get("name").asText().equals("hostFile")) assertThat(p.get("mechanism").asText()).isEqualTo(lsm ? "lsm" : "signal at open");
+        }
 
         // The table for people says the same about BPF LSM as the probe.
         TestAgents.Result table = vigil("status");

@@ -675,6 +675,10 @@ public final class ContainerInventory implements AutoCloseable {
             if (revive) {
                 announced.remove(info.id()); // a new run of the same container
                 notes.add(announceStart(merged));
+            } else if (updated.running() && !merged.equals(old.info())) {
+                notes.add(() -> {
+                    if (Boolean.FALSE.equals(announced.get(merged.id()))) listeners.forEach(l -> l.containerUpdated(merged));
+                });
             }
         }
         return notes;

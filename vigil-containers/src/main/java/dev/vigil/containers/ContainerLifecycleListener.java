@@ -14,6 +14,12 @@ public interface ContainerLifecycleListener {
     /** A container became known and is running. Called once per start. */
     void containerStarted(ContainerInfo container);
 
+    /**
+     * A running container's details changed after its start was announced: typically its name,
+     * image and labels, once the runtime answered about a container first seen through its cgroup.
+     */
+    default void containerUpdated(ContainerInfo container) {}
+
     /** A running container stopped; it stays resolvable for the grace period. */
     void containerStopped(ContainerInfo container);
 }

@@ -2,6 +2,7 @@ package dev.vigil.agent.api;
 
 import dev.vigil.agent.Agent;
 import dev.vigil.agent.AgentStats;
+import dev.vigil.agent.guard.EscapeGuard;
 import dev.vigil.agent.sensor.SensorStatus;
 import dev.vigil.api.v1.ContainerInventory;
 import dev.vigil.api.v1.GetStatusRequest;
@@ -43,6 +44,10 @@ final class StatusApi extends StatusServiceGrpc.StatusServiceImplBase {
                         .setAvailable(f.available()).setDetail(f.detail()).setDescription(f.feature().description()));
             }
             for (SensorStatus s : agent.sensors()) b.addSensors(Protos.sensor(s));
+            for (EscapeGuard.ProtectionStatus p : agent.guard().status()) {
+                b.addProtections(dev.vigil.api.v1.Protection.newBuilder().setName(p.protection().key()).setRule(p.protection().rule())
+                        .setDefaultAction(p.defaultAction().label()).setMechanism(p.mechanism()));
+            }
             AgentStats stats = agent.stats();
             StoreHealth health = agent.store().health();
             b.setCounters(Protos.counters(stats, stats.storeDropped()));

@@ -3,6 +3,7 @@ package dev.vigil.agent.pipeline;
 import dev.vigil.containers.ContainerInfo;
 import dev.vigil.containers.ContainerInventory;
 import dev.vigil.events.Event;
+import dev.vigil.events.alert.Alert;
 import dev.vigil.events.process.ProcessEvent;
 
 import java.util.ArrayDeque;
@@ -73,10 +74,15 @@ final class ContainerMetadataWait {
     }
 
     private static String containerId(Event e) {
+        if (e instanceof Alert a) return a.container() != null ? a.container().id() : null;
         return e instanceof ProcessEvent p && p.process().container() != null ? p.process().container().id() : null;
     }
 
     private Event refresh(Event e) {
+        if (e instanceof Alert a && a.container() != null) {
+            ContainerInfo now = inventory.get(a.container().id()).orElse(null);
+            return now == null || now == a.container() ? e : a.withContainer(now);
+        }
         if (!(e instanceof ProcessEvent p) || p.process().container() == null) return e;
         ContainerInfo now = inventory.get(p.process().container().id()).orElse(null);
         return now == null || now == p.process().container() ? e : p.withProcess(p.process().withContainer(now));

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.vigil.agent.guard.CommandLibrary;
+import dev.vigil.agent.guard.Protection;
+
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -63,7 +66,35 @@ public final class PolicyParser {
                         "spec.selector.labels: keys must be non-empty and values strings"));
             }
         }
+        if (p.spec().escape() != null) escape(p.spec().escape(), source, lines);
         return p;
+    }
+
+    private static void escape(RuntimePolicy.Escape e, String source, Lines lines) {
+        if (e.commands() != null) action(e.commands().action(), "spec.escape.commands.action", source, lines.of("commands"));
+        if (e.hostFiles() != null) {
+            if (e.hostFiles().action() != null) action(e.hostFiles().action(), "spec.escape.hostFiles.action", source, lines.of("hostFiles"));
+            if (e.hostFiles().sensitive() != null) action(e.hostFiles().sensitive(), "spec.escape.hostFiles.sensitive", source, lines.of("sensitive"));
+        }
+        if (e.privilegedOps() != null) {
+            for (var op : e.privilegedOps().entrySet()) {
+                require(Protection.privilegedOpKeys().contains(op.getKey()), source, lines.of(op.getKey()),
+                        "unknown privileged operation \"" + op.getKey() + "\" at spec.escape.privilegedOps; known: " + Protection.privilegedOpKeys());
+                action(op.getValue(), "spec.escape.privilegedOps." + op.getKey(), source, lines.of(op.getKey()));
+            }
+        }
+        if (e.extraCommands() != null && !e.extraCommands().isEmpty()) {
+            try {
+                CommandLibrary.builtin().with(e.extraCommands());
+            } catch (IllegalArgumentException ex) {
+                throw new PolicyException(source + ":" + lines.of("extraCommands") + ": spec.escape.extraCommands: " + ex.getMessage());
+            }
+        }
+    }
+
+    private static void action(String value, String key, String source, int line) {
+        require(value != null && Protection.Action.parse(value).isPresent(), source, line,
+                key + " must be one of off, alert, block, not \"" + value + "\"");
     }
 
     private static void globs(List<String> globs, String key, String field, String source, Lines lines) {

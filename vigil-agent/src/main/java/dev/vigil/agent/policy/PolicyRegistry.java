@@ -34,6 +34,27 @@ public final class PolicyRegistry {
 
     private final Path dir;
     private final Map<String, Applied> policies = new TreeMap<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs after every apply and delete, so enforcement follows the policies in force. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "applying the policies failed: " + e);
+            }
+        }
+    }
+
+    /** The policy documents in force. */
+    public synchronized List<RuntimePolicy> policies() {
+        return policies.values().stream().map(Applied::policy).toList();
+    }
 
     private PolicyRegistry(Path dir) {
         this.dir = dir;
@@ -94,6 +115,7 @@ public final class PolicyRegistry {
         Applied a = new Applied(p, yaml, sourceFile == null ? "" : sourceFile, Instant.now());
         boolean created = policies.put(p.name(), a) == null;
         LOG.log(System.Logger.Level.INFO, (created ? "policy applied: " : "policy replaced: ") + p.name() + " from " + a.sourceFile());
+        changed();
         return new ApplyResult(a, created);
     }
 
@@ -115,6 +137,7 @@ public final class PolicyRegistry {
         }
         policies.remove(name);
         LOG.log(System.Logger.Level.INFO, "policy deleted: " + name);
+        changed();
         return true;
     }
 }

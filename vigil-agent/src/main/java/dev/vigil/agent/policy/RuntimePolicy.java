@@ -2,6 +2,8 @@ package dev.vigil.agent.policy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.vigil.agent.guard.CommandLibrary;
+
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +23,23 @@ public record RuntimePolicy(
 
     public record Metadata(@JsonProperty("name") String name) {}
 
-    public record Spec(@JsonProperty("selector") Selector selector) {}
+    public record Spec(@JsonProperty("selector") Selector selector, @JsonProperty("escape") Escape escape) {}
+
+    /**
+     * Escape protection: what each protection does for the selected workloads. Unset parts keep
+     * the shipped defaults; see docs/escape.md for the protections and their actions.
+     */
+    public record Escape(
+            @JsonProperty("commands") Commands commands,
+            @JsonProperty("hostFiles") HostFiles hostFiles,
+            @JsonProperty("privilegedOps") Map<String, String> privilegedOps,
+            @JsonProperty("extraCommands") List<CommandLibrary.Command> extraCommands) {}
+
+    /** The command library as a whole: {@code action} applies to every rule. */
+    public record Commands(@JsonProperty("action") String action) {}
+
+    /** Host files reached from containers; {@code sensitive} for credentials, cron, ssh keys, runtime sockets. */
+    public record HostFiles(@JsonProperty("action") String action, @JsonProperty("sensitive") String sensitive) {}
 
     /**
      * Which workloads the policy is about; every given criterion must hold. No selector (or an

@@ -10,6 +10,7 @@ import dev.vigil.kernel.wire.Wire;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -22,7 +23,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class CoreMaps implements AutoCloseable {
     public static final String RING = "vigil_events", RING_DROPS = "vigil_ringbuf_drops", ERRORS = "vigil_errors",
             CONFIG = "vigil_config", PROCS = "vigil_procs";
-    private static final List<String> SHARED = List.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS);
+    /** The escape guard's policy maps (bpf/include/vigil_guard_maps.h), written by the agent's guard. */
+    public static final List<String> GUARD_MAPS = List.of("vigil_guard_scope", "vigil_guard_policies", "vigil_guard_config",
+            "vigil_cmd_binaries", "vigil_cmd_tokens", "vigil_guard_paths", "vigil_guard_host_fs", "vigil_guard_own_mounts",
+            "vigil_guard_host_ns", "vigil_guard_parents");
+    private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS),
+            GUARD_MAPS.stream()).toList();
 
     private final BpfObject object;
 
@@ -47,6 +53,11 @@ public final class CoreMaps implements AutoCloseable {
             object.close();
             throw e;
         }
+    }
+
+    /** One of the shared maps, by name. */
+    public BpfMap map(String name) {
+        return object.map(name);
     }
 
     /** Points the shared maps of a sensor's object, not yet loaded, at ours. */

@@ -15,11 +15,14 @@ import java.util.List;
 public final class Sensor implements AutoCloseable {
     private final SensorSpec spec;
     private final BpfObject object;
+    private final List<ProgramSpec> programs;
     private final List<BpfLink> links = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
 
-    private Sensor(SensorSpec spec, BpfObject object) {
+    private Sensor(SensorSpec spec, BpfObject object, List<ProgramSpec> programs) {
         this.spec = spec;
         this.object = object;
+        this.programs = programs;
     }
 
     /** Loads the sensor's programs, or explains which kernel feature it lacks. */
@@ -32,8 +35,11 @@ public final class Sensor implements AutoCloseable {
         BpfObject object = BpfObject.openResource(spec.object());
         try {
             core.shareWith(object);
+            // Only this kernel's variant is loaded: an LSM program on a kernel without BPF LSM would fail the whole object.
+            List<ProgramSpec> used = spec.programs().stream().filter(p -> p.applies(features)).toList();
+            for (var p : object.programs()) p.setAutoload(used.stream().anyMatch(u -> u.program().equals(p.name())));
             object.load();
-            return new Sensor(spec, object);
+            return new Sensor(spec, object, used);
         } catch (RuntimeException e) {
             object.close();
             throw e;
@@ -43,7 +49,15 @@ public final class Sensor implements AutoCloseable {
     public synchronized void attach() {
         if (!links.isEmpty()) return;
         try {
-            for (ProgramSpec p : spec.programs()) links.add(object.program(p.program()).attach());
+            skipped.clear();
+            for (ProgramSpec p : programs) {
+                try {
+                    links.add(object.program(p.program()).attach());
+                } catch (RuntimeException e) {
+                    if (!p.optional()) throw e;
+                    skipped.add(p.program() + ": " + e.getMessage());
+                }
+            }
         } catch (RuntimeException e) {
             detach();
             throw e;
@@ -71,8 +85,18 @@ public final class Sensor implements AutoCloseable {
         return links.stream().map(BpfLink::description).toList();
     }
 
+    /** Optional programs this kernel has no hook for, with the reason. */
+    public synchronized List<String> skippedPrograms() {
+        return List.copyOf(skipped);
+    }
+
     public SensorSpec spec() {
         return spec;
+    }
+
+    /** The programs this kernel runs (LSM or fallback variants chosen at load). */
+    public List<ProgramSpec> programs() {
+        return programs;
     }
 
     @Override

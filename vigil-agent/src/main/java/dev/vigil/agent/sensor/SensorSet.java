@@ -60,8 +60,10 @@ public final class SensorSet implements AutoCloseable {
         Sensor s = loaded.get(spec.name());
         if (s != null) {
             return s.attached()
-                    ? new SensorStatus(spec, SensorStatus.State.ATTACHED, "", SensorStatus.OBSERVE, s.attachedPrograms())
-                    : new SensorStatus(spec, SensorStatus.State.LOADED, "loaded but not attached", SensorStatus.OBSERVE, List.of());
+                    ? new SensorStatus(spec, SensorStatus.State.ATTACHED,
+                            s.skippedPrograms().isEmpty() ? "" : "without " + String.join("; ", s.skippedPrograms()),
+                            spec.enforcementMode(features), s.attachedPrograms())
+                    : new SensorStatus(spec, SensorStatus.State.LOADED, "loaded but not attached", spec.enforcementMode(features), List.of());
         }
         if (disabled.contains(spec.name())) {
             return new SensorStatus(spec, SensorStatus.State.DISABLED, "disabled through the API", SensorStatus.OBSERVE, List.of());
@@ -107,6 +109,12 @@ public final class SensorSet implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "sensor " + name + " disabled and unloaded");
         }
         return status(spec);
+    }
+
+    /** Whether a sensor is attached now, and which of its programs it runs. */
+    public synchronized java.util.Optional<Sensor> attached(String name) {
+        Sensor s = loaded.get(name);
+        return s != null && s.attached() ? java.util.Optional.of(s) : java.util.Optional.empty();
     }
 
     /** Takes every program off its hook (the maps stay readable) and refuses further switches. */

@@ -21,5 +21,43 @@ public final class Sensors {
                     new ProgramSpec("vigil_cgroup_rmdir", "cgroup_rmdir marks a container's end even without a runtime API")),
             List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF, Feature.CGROUP_V2));
 
-    public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS);
+    private static final List<Feature> GUARD_NEEDS = List.of(Feature.BTF, Feature.RINGBUF, Feature.TP_BTF, Feature.BPF_LOOP, Feature.SEND_SIGNAL);
+
+    public static final SensorSpec ESCAPE_COMMANDS = new SensorSpec("escape-commands", "escape protection: the suspicious command library at exec", "guard_exec",
+            List.of(
+                    new ProgramSpec("vigil_guard_exec", "sched_process_exec: argv of the new image is readable and a SIGKILL lands before its first instruction"),
+                    new ProgramSpec("vigil_guard_bprm", "bprm_check_security runs before exec's point of no return: -EPERM fails execve for rules that need no argument",
+                            ProgramSpec.When.WITH_LSM)),
+            GUARD_NEEDS, true);
+
+    public static final SensorSpec ESCAPE_FILES = new SensorSpec("escape-files", "escape protection: host files, kernel interfaces and block devices opened from containers", "guard_file",
+            List.of(
+                    new ProgramSpec("vigil_guard_openat", "sys_exit_openat: the fd's struct file gives the real dentry and superblock; SIGKILL lands before the fd is used", ProgramSpec.When.WITHOUT_LSM),
+                    new ProgramSpec("vigil_guard_open", "sys_exit_open, as openat", ProgramSpec.When.WITHOUT_LSM),
+                    new ProgramSpec("vigil_guard_openat2", "sys_exit_openat2, as openat", ProgramSpec.When.WITHOUT_LSM),
+                    new ProgramSpec("vigil_guard_creat", "sys_exit_creat, as openat", ProgramSpec.When.WITHOUT_LSM),
+                    new ProgramSpec("vigil_guard_file_open", "file_open runs inside every open with the resolved file: -EPERM fails it", ProgramSpec.When.WITH_LSM)),
+            GUARD_NEEDS, true);
+
+    public static final SensorSpec ESCAPE_PRIVOPS = new SensorSpec("escape-privops", "escape protection: mount, ptrace, setns, modules, bpf, kexec, open_by_handle_at, block nodes, runtime sockets", "guard_privop",
+            List.of(
+                    new ProgramSpec("vigil_guard_mount", "sys_enter_mount sees source and fstype before the mount"),
+                    new ProgramSpec("vigil_guard_umount", "sys_enter_umount"),
+                    new ProgramSpec("vigil_guard_pivot_root", "sys_enter_pivot_root"),
+                    new ProgramSpec("vigil_guard_ptrace", "sys_enter_ptrace: attach and seize, the step every later access needs"),
+                    new ProgramSpec("vigil_guard_setns", "sys_enter_setns: the fd's nsfs inode says which namespace"),
+                    new ProgramSpec("vigil_guard_unshare", "sys_enter_unshare"),
+                    ProgramSpec.optional("vigil_guard_init_module", "sys_enter_init_module (absent where the syscall is compiled out)"),
+                    ProgramSpec.optional("vigil_guard_finit_module", "sys_enter_finit_module (absent where the syscall is compiled out)"),
+                    new ProgramSpec("vigil_guard_bpf", "sys_enter_bpf"),
+                    ProgramSpec.optional("vigil_guard_kexec_load", "sys_enter_kexec_load (absent where the syscall is compiled out)"),
+                    ProgramSpec.optional("vigil_guard_kexec_file_load", "sys_enter_kexec_file_load (absent where the syscall is compiled out)"),
+                    new ProgramSpec("vigil_guard_open_by_handle", "sys_enter_open_by_handle_at"),
+                    new ProgramSpec("vigil_guard_mknod", "sys_enter_mknod: block device nodes only"),
+                    new ProgramSpec("vigil_guard_mknodat", "sys_enter_mknodat: block device nodes only"),
+                    new ProgramSpec("vigil_guard_connect_enter", "sys_enter_connect keeps the fd for the exit"),
+                    new ProgramSpec("vigil_guard_connect_exit", "sys_exit_connect: a unix peer carries the listener's real (dentry, mount)")),
+            GUARD_NEEDS, true);
+
+    public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS, ESCAPE_COMMANDS, ESCAPE_FILES, ESCAPE_PRIVOPS);
 }

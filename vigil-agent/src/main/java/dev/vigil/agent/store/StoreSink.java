@@ -4,6 +4,7 @@ import dev.vigil.containers.ContainerInfo;
 import dev.vigil.containers.RiskAssessor;
 import dev.vigil.containers.RiskFinding;
 import dev.vigil.events.Event;
+import dev.vigil.events.alert.Alert;
 import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.output.EventSink;
 import dev.vigil.events.output.JsonEventWriter;
@@ -56,18 +57,24 @@ public final class StoreSink implements EventSink {
         Instant time = Instant.ofEpochSecond(0, nanos);
         String json = JsonEventWriter.toJson(event, node, toEpochNanos);
         ContainerInfo c = null;
-        String rule = "", priority = "", binary = "";
+        String rule = "", priority = "", binary = "", action = "";
         if (event instanceof ContainerEvent ce) {
             c = ce.container();
             if (ce.kind() == ContainerEvent.Kind.RISK) {
                 rule = ce.findings().stream().map(RiskFinding::id).distinct().collect(Collectors.joining(","));
                 priority = RiskAssessor.worst(ce.findings()).map(s -> s.name().toLowerCase(Locale.ROOT)).orElse("");
             }
+        } else if (event instanceof Alert a) {
+            c = a.container();
+            rule = a.rule();
+            priority = a.priority();
+            action = a.action();
+            binary = a.process() == null ? "" : a.process().binary();
         } else if (event instanceof ProcessEvent pe) {
             c = pe.process().container();
             binary = pe.process().binary();
         }
-        return new StoredEvent(0, time, event.type(), node, rule, priority, "",
+        return new StoredEvent(0, time, event.type(), node, rule, priority, action,
                 c == null ? "" : c.id(), c == null ? "" : c.name(),
                 c == null || c.pod() == null ? "" : c.pod().name(), c == null || c.pod() == null ? "" : c.pod().namespace(),
                 binary, json);

@@ -18,7 +18,7 @@ class ControlPlaneConfigTest {
         assertThat(c.api().tcp().enabled()).isFalse();
         assertThat(c.policies().dir()).isEqualTo("/var/lib/vigil/policies");
         assertThat(c.store().path()).isEqualTo("/var/lib/vigil/events.db");
-        assertThat(c.store().types()).containsExactly("container_start", "container_stop", "container_risk");
+        assertThat(c.store().types()).containsExactly("alert", "container_start", "container_stop", "container_risk");
         assertThat(c.store().maxAgeDays()).isEqualTo(7);
         assertThat(c.store().maxBytes()).isEqualTo(536870912L);
         assertThat(c.metrics().enabled()).isFalse();

@@ -55,4 +55,37 @@ class PolicyParserTest {
         assertThat(Globs.compile("a.b").matcher("axb").matches()).isFalse();
         assertThatThrownBy(() -> Globs.compile("web[")).hasMessageContaining("unclosed [");
     }
+
+    @Test
+    void anEscapeSectionParsesAndBadActionsOrOperationsAreRejectedWithTheirLine() {
+        RuntimePolicy p = PolicyParser.parse(HEAD + """
+                spec:
+                  escape:
+                    commands: {action: block}
+                    hostFiles: {action: alert, sensitive: block}
+                    privilegedOps: {ptrace: block, mount: off}
+                    extraCommands:
+                      - {name: socat-exec, binaries: [socat], anyOf: ["EXEC:*"], action: block}
+                """, "e.yaml");
+        assertThat(p.spec().escape().privilegedOps()).containsEntry("ptrace", "block");
+        assertThat(p.spec().escape().extraCommands()).singleElement().extracting(c -> c.name()).isEqualTo("socat-exec");
+
+        assertThatThrownBy(() -> PolicyParser.parse(HEAD + "spec:\n  escape:\n    privilegedOps:\n      ptrace: deny\n", "e.yaml"))
+                .isInstanceOf(PolicyException.class).hasMessage("e.yaml:8: spec.escape.privilegedOps.ptrace must be one of off, alert, block, not \"deny\"");
+        assertThatThrownBy(() -> PolicyParser.parse(HEAD + "spec:\n  escape:\n    privilegedOps:\n      reboot: block\n", "e.yaml"))
+                .isInstanceOf(PolicyException.class).hasMessageStartingWith("e.yaml:8: unknown privileged operation \"reboot\"");
+        assertThatThrownBy(() -> PolicyParser.parse(HEAD + "spec:\n  escape:\n    extraCommands:\n      - {name: chroot, binaries: [x]}\n", "e.yaml"))
+                .isInstanceOf(PolicyException.class).hasMessage("e.yaml:7: spec.escape.extraCommands: command rule \"chroot\" is defined twice");
+        assertThatThrownBy(() -> PolicyParser.parse(HEAD + "spec:\n  escape:\n    commandz: {action: block}\n", "e.yaml"))
+                .isInstanceOf(PolicyException.class).hasMessageStartingWith("e.yaml:7: unknown field \"commandz\"");
+    }
+
+    @Test
+    void theSchemaListsExactlyThePrivilegedOperationsTheAgentKnows() throws Exception {
+        var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of("../docs/policy.schema.json").toFile());
+        var ops = schema.at("/properties/spec/properties/escape/properties/privilegedOps/properties");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        ops.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyInAnyOrderElementsOf(dev.vigil.agent.guard.Protection.privilegedOpKeys());
+    }
 }

@@ -86,12 +86,35 @@ class KernelMatrixVmTest {
     }
 
     @Test
-    void execOfEchoWasWrittenWithItsArguments() throws IOException {
-        List<JsonNode> execs = new ArrayList<>();
+    void escapeGuardDeniesExecAndOpenThroughBpfLsm() throws IOException {
+        assertLine(section("agent.log"), "INFO SensorSet: sensor escape-commands attached: .*lsm/bprm_check_security.*");
+        assertLine(section("agent.log"), "INFO SensorSet: sensor escape-files attached: .*lsm/file_open.*");
+        List<String> escape = section("escape");
+        // execve itself failed (EPERM, so the shell reports a failed command, not a signal) and the shell went on
+        assertThat(escape).as("escape section; console %s", console)
+                .anyMatch(l -> l.matches("forbidden-exec rc=(12[6-7]|[12])"))
+                .anyMatch(l -> l.startsWith("shadow-open rc=1 ") && l.contains("Operation not permitted"))
+                .contains("shell survived");
+        List<JsonNode> alerts = events("alert");
+        assertThat(alerts).as("alerts; console %s", console)
+                .anyMatch(a -> a.path("rule").asText().equals("escape.command.vm-forbidden") && a.path("action").asText().equals("block")
+                        && a.path("enforcement").asText().equals("lsm"))
+                .anyMatch(a -> a.path("rule").asText().equals("escape.sensitive_host_file") && a.path("action").asText().equals("block")
+                        && a.path("enforcement").asText().equals("lsm") && a.path("details").path("path").asText().equals("/etc/shadow"));
+    }
+
+    private static List<JsonNode> events(String type) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
         for (String line : section("events")) {
             JsonNode e = JSON.readTree(line.strip());
-            if ("process_exec".equals(e.path("type").asText())) execs.add(e);
+            if (type.equals(e.path("type").asText())) out.add(e);
         }
+        return out;
+    }
+
+    @Test
+    void execOfEchoWasWrittenWithItsArguments() throws IOException {
+        List<JsonNode> execs = events("process_exec");
         assertThat(execs).as("process_exec events mentioning vigil-vm-token; console %s", console).hasSize(3);
         for (JsonNode e : execs) {
             JsonNode proc = e.path("process");

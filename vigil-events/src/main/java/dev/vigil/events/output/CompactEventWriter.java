@@ -1,6 +1,7 @@
 package dev.vigil.events.output;
 
 import dev.vigil.events.Event;
+import dev.vigil.events.alert.Alert;
 import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessInfo;
@@ -29,6 +30,10 @@ public final class CompactEventWriter implements EventSink {
                         + (f.subject() == null || f.subject().isEmpty() ? "" : "(" + f.subject() + ")")).toList();
             };
             return time + String.format("%-14s", who) + " " + what;
+        }
+        if (event instanceof Alert a) {
+            String who = a.container() == null ? "host" : a.container().name().isEmpty() ? a.container().shortId() : a.container().name();
+            return time + String.format("%-14s", who) + " ALERT " + a.action() + " " + a.rule() + " " + a.output();
         }
         ProcessEvent pe = (ProcessEvent) event;
         ProcessInfo p = pe.process();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.containers.ContainerInfo;
 import dev.vigil.containers.RiskFinding;
 import dev.vigil.events.Event;
+import dev.vigil.events.alert.Alert;
 import dev.vigil.events.container.ContainerEvent;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessInfo;
@@ -61,6 +62,7 @@ public final class JsonEventWriter implements EventSink {
             switch (event) {
                 case ProcessEvent p -> processEvent(p);
                 case ContainerEvent c -> containerEvent(c);
+                case Alert a -> alert(a);
                 default -> throw new IllegalArgumentException("no JSON form for " + event.getClass().getName());
             }
             json.writeEndObject();
@@ -68,6 +70,28 @@ public final class JsonEventWriter implements EventSink {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void alert(Alert a) throws IOException {
+        json.writeStringField("rule", a.rule());
+        json.writeStringField("priority", a.priority());
+        json.writeStringField("output", a.output());
+        json.writeArrayFieldStart("tags");
+        for (String t : a.tags()) json.writeString(t);
+        json.writeEndArray();
+        json.writeStringField("action", a.action());
+        json.writeStringField("enforcement", a.enforcement());
+        json.writeFieldName("process");
+        if (a.process() == null) json.writeNull();
+        else process(a.process(), true);
+        json.writeArrayFieldStart("ancestors");
+        for (ProcessInfo p : a.ancestors()) process(p, false);
+        json.writeEndArray();
+        json.writeFieldName("container");
+        container(a.container());
+        json.writeObjectFieldStart("details");
+        for (Map.Entry<String, String> d : a.details().entrySet()) json.writeStringField(d.getKey(), d.getValue());
+        json.writeEndObject();
     }
 
     private void containerEvent(ContainerEvent event) throws IOException {

@@ -33,6 +33,7 @@ public final class RecordView {
             case Wire.EV_FORK -> Wire.Fork.BYTES;
             case Wire.EV_EXIT -> Wire.Exit.BYTES;
             case Wire.EV_CGROUP_MKDIR, Wire.EV_CGROUP_RMDIR -> Wire.Cgroup.BYTES + u16(Wire.Cgroup.PATH_LEN);
+            case Wire.EV_GUARD -> Wire.GuardEvent.BYTES + u16(Wire.GuardEvent.PATH_LEN) + u16(Wire.GuardEvent.DETAIL_LEN);
             default -> Wire.Header.BYTES;
         };
         if (length < needed) throw new MalformedRecordException("type " + type() + " record of " + length + " bytes needs " + needed);
@@ -73,6 +74,15 @@ public final class RecordView {
 
     public int u16(long offset) {
         return Short.toUnsignedInt(segment.get(JAVA_SHORT_UNALIGNED, base + offset));
+    }
+
+    public int u8(long offset) {
+        return Byte.toUnsignedInt(segment.get(JAVA_BYTE, base + offset));
+    }
+
+    /** A UTF-8 string without a cache (rare records: alerts). */
+    public String utf8String(long offset, int len) {
+        return utf8(base + offset, base + offset + len);
     }
 
     /** Offset of the exec record's binary path; args and cwd follow it back to back. */

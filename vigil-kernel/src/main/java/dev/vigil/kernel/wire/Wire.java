@@ -5,6 +5,7 @@ import java.lang.foreign.StructLayout;
 import java.util.List;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -18,9 +19,9 @@ public final class Wire {
     private Wire() {}
 
     // enum vigil_event_type
-    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_CGROUP_MKDIR = 4, EV_CGROUP_RMDIR = 5, EV_TYPE_MAX = 64;
+    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_CGROUP_MKDIR = 4, EV_CGROUP_RMDIR = 5, EV_GUARD = 6, EV_TYPE_MAX = 64;
     /** Event type names by number, for counters and logs. */
-    public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir");
+    public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir", "guard");
     // enum vigil_error
     public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_MAX = 16;
     public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth");
@@ -131,10 +132,137 @@ public final class Wire {
         private Config() {}
     }
 
+    // bpf/include/vigil_guard.h
+    public static final int GUARD_PROTECTIONS = 32, GUARD_NO_SLOT = 0;
+    public static final int GF_PATH_TRUNCATED = 1, GF_DETAIL_TRUNCATED = 2, GF_WRITE = 4;
+    public static final int SCOPE_CGROUP_HOOKS = 1, CMD_MULTICALL = 1, TOKEN_EXACT = 0, TOKEN_PREFIX = 1, PATH_WRITE_ONLY = 1;
+    public static final int FS_PROC = 0x9fa0, FS_SYSFS = 0x62656572, FS_CGROUP = 0x27e0eb, FS_CGROUP2 = 0x63677270;
+
+    /** An alert from a guard program; path and detail strings follow. */
+    public static final class GuardEvent {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                Header.LAYOUT.withName("hdr"),
+                JAVA_LONG.withName("exec_ktime"),
+                JAVA_LONG.withName("arg"),
+                JAVA_LONG.withName("dev"),
+                JAVA_INT.withName("protection"),
+                JAVA_INT.withName("rule"),
+                JAVA_INT.withName("mnt_ns"),
+                JAVA_INT.withName("open_flags"),
+                JAVA_BYTE.withName("action"),
+                JAVA_BYTE.withName("enforcement"),
+                JAVA_SHORT.withName("flags"),
+                JAVA_SHORT.withName("path_len"),
+                JAVA_SHORT.withName("detail_len")).withName("vigil_guard_event");
+        public static final long EXEC_KTIME = off(LAYOUT, "exec_ktime"), ARG = off(LAYOUT, "arg"), DEV = off(LAYOUT, "dev"),
+                PROTECTION = off(LAYOUT, "protection"), RULE = off(LAYOUT, "rule"), MNT_NS = off(LAYOUT, "mnt_ns"),
+                OPEN_FLAGS = off(LAYOUT, "open_flags"), ACTION = off(LAYOUT, "action"), ENFORCEMENT = off(LAYOUT, "enforcement"),
+                FLAGS = off(LAYOUT, "flags"), PATH_LEN = off(LAYOUT, "path_len"), DETAIL_LEN = off(LAYOUT, "detail_len");
+        public static final long BYTES = LAYOUT.byteSize();
+
+        private GuardEvent() {}
+    }
+
+    /** Value of map vigil_guard_policies: what one policy slot does. */
+    public static final class GuardSettings {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("command_alert"),
+                JAVA_LONG.withName("command_block"),
+                MemoryLayout.sequenceLayout(GUARD_PROTECTIONS, JAVA_BYTE).withName("action")).withName("vigil_guard_settings");
+        public static final long COMMAND_ALERT = off(LAYOUT, "command_alert"), COMMAND_BLOCK = off(LAYOUT, "command_block"),
+                ACTION = off(LAYOUT, "action");
+
+        private GuardSettings() {}
+    }
+
+    /** Value of map vigil_guard_scope (key: u64 cgroup id). */
+    public static final class GuardScope {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_INT.withName("slot"),
+                JAVA_INT.withName("flags")).withName("vigil_guard_scope");
+        public static final long SLOT = off(LAYOUT, "slot"), FLAGS = off(LAYOUT, "flags");
+
+        private GuardScope() {}
+    }
+
+    /** Index 0 of map vigil_guard_config. */
+    public static final class GuardConfig {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("prefix_lens"),
+                JAVA_LONG.withName("needs_group1"),
+                JAVA_LONG.withName("needs_group2"),
+                JAVA_LONG.withName("lsm_rules"),
+                JAVA_INT.withName("host_slot"),
+                JAVA_INT.withName("default_slot")).withName("vigil_guard_config");
+        public static final long PREFIX_LENS = off(LAYOUT, "prefix_lens"), NEEDS_GROUP1 = off(LAYOUT, "needs_group1"),
+                NEEDS_GROUP2 = off(LAYOUT, "needs_group2"), LSM_RULES = off(LAYOUT, "lsm_rules"), HOST_SLOT = off(LAYOUT, "host_slot"),
+                DEFAULT_SLOT = off(LAYOUT, "default_slot");
+
+        private GuardConfig() {}
+    }
+
+    /** Value of map vigil_cmd_binaries (key: u64 FNV-1a of the executable's name). */
+    public static final class CmdBinary {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("rules"),
+                JAVA_INT.withName("flags"),
+                JAVA_INT.withName("reserved")).withName("vigil_cmd_binary");
+        public static final long RULES = off(LAYOUT, "rules"), FLAGS = off(LAYOUT, "flags");
+
+        private CmdBinary() {}
+    }
+
+    public static final class CmdTokenKey {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("hash"),
+                JAVA_INT.withName("kind"),
+                JAVA_INT.withName("reserved")).withName("vigil_cmd_token_key");
+        public static final long HASH = off(LAYOUT, "hash"), KIND = off(LAYOUT, "kind");
+
+        private CmdTokenKey() {}
+    }
+
+    public static final class CmdToken {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("group1"),
+                JAVA_LONG.withName("group2")).withName("vigil_cmd_token");
+        public static final long GROUP1 = off(LAYOUT, "group1"), GROUP2 = off(LAYOUT, "group2");
+
+        private CmdToken() {}
+    }
+
+    public static final class PathKey {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("hash"),
+                JAVA_INT.withName("fs"),
+                JAVA_INT.withName("reserved")).withName("vigil_path_key");
+        public static final long HASH = off(LAYOUT, "hash"), FS = off(LAYOUT, "fs");
+
+        private PathKey() {}
+    }
+
+    public static final class PathRule {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_INT.withName("protection"),
+                JAVA_INT.withName("flags")).withName("vigil_path_rule");
+        public static final long PROTECTION = off(LAYOUT, "protection"), FLAGS = off(LAYOUT, "flags");
+
+        private PathRule() {}
+    }
+
+    /** FNV-1a 64, as the guard programs hash names, arguments and path prefixes. */
+    public static long fnv1a(byte[] bytes, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) h = (h ^ (bytes[i] & 0xff)) * 0x100000001b3L;
+        return h;
+    }
+
     /** Every struct shared with the kernel side, for the layout check. */
     public static List<StructLayout> all() {
         // A method, not a field: a field here would initialize before the nested classes it names.
-        return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT);
+        return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT,
+                GuardEvent.LAYOUT, GuardSettings.LAYOUT, GuardScope.LAYOUT, GuardConfig.LAYOUT, CmdBinary.LAYOUT, CmdTokenKey.LAYOUT,
+                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT);
     }
 
     private static long off(StructLayout layout, String field) {
