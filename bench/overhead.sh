@@ -5,14 +5,25 @@
 # "agent jvm" is the agent JVM's CPU time per loop iteration (its cost on another core, JIT
 # compilation included); "event thread" is the ring consumer thread's share of it. Both are
 # counted in 10 ms ticks, so short loops round them coarsely.
+# With WHERE=container the loops run inside a podman container (the test image), where the
+# escape protections are in force: the exec guard judges every exec and the file guard every
+# open, so the ratio is the cost of the protections as well as of the process events.
 #   bench/overhead.sh [ROUNDS] [EXEC_N] [OPEN_N]      (root; after make build)
+#   WHERE=container bench/overhead.sh ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5} exec_n=${2:-3000} open_n=${3:-300000}
 out=$(mktemp -d)
-trap 'kill $agent_pid 2>/dev/null || true; rm -rf "$out"' EXIT
-gcc -O2 -o "$out/loops" bench/workloads/loops.c
+ctr=""
+trap 'kill $agent_pid 2>/dev/null || true; [ -z "$ctr" ] || podman rm -f -t 0 "$ctr" >/dev/null; rm -rf "$out"' EXIT
+gcc -O2 -static -o "$out/loops" bench/workloads/loops.c
 agent_pid=""
+if [ "${WHERE:-host}" = container ]; then
+  scripts/test-images.sh >/dev/null
+  ctr=vigil-bench-$$
+  podman --runtime runc run -d --name "$ctr" -v "$out/loops:/loops:ro" localhost/vigil-test/busybox:latest sleep 100000 >/dev/null
+fi
+loops() { if [ -n "$ctr" ]; then podman exec "$ctr" /loops "$@"; else "$out/loops" "$@"; fi; }
 
 start_agent() {
   bin/vigil agent -o /dev/null 2>"$out/agent.log" &
@@ -29,24 +40,25 @@ stop_agent() { kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid="";
 for r in $(seq "$rounds"); do
   for w in exec open; do
     n=$exec_n; [ "$w" = open ] && n=$open_n
-    echo "$w base $("$out/loops" "$w" "$n")" >> "$out/results"
+    echo "$w base $(loops "$w" "$n")" >> "$out/results"
   done
   start_agent
-  "$out/loops" exec 5000 >/dev/null # the agent JIT-compiles its event path in the first seconds; measure after
+  loops exec 5000 >/dev/null # the agent JIT-compiles its event path in the first seconds; measure after
   sleep 1
   for w in exec open; do
     n=$exec_n; [ "$w" = open ] && n=$open_n
     before=$(agent_ticks) ring_before=$(ring_ticks)
-    result=$("$out/loops" "$w" "$n")
+    result=$(loops "$w" "$n")
     sleep 0.3 # the agent drains what the loop left in the ring
     echo "$w agent $result $(( ($(agent_ticks) - before) * 10000000 / n )) $(( ($(ring_ticks) - ring_before) * 10000000 / n ))" >> "$out/results"
   done
   stop_agent
 done
 grep -h "lost:" "$out/agent.log" || true
-python3 - "$out/results" <<'PY'
+python3 - "$out/results" "$ctr" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
+print("loops ran " + ("in a container (escape protections in force)" if sys.argv[2] else "on the host"))
 print(f"{'workload':8} {'base cpu ns/it':>15} {'with agent':>11} {'cpu ratio':>10} {'wall ratio':>11} {'agent jvm ns/it':>16} {'event thread ns/it':>19}")
 for w in ("exec", "open"):
     b = [r for r in rows if r[0] == w and r[1] == "base"]

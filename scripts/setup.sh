@@ -7,7 +7,8 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 build_pkgs=(clang llvm libbpf-dev libbpf1 bpftool make maven)
-test_pkgs=(podman runc busybox-static iproute2 procps)
+# gcc + libc6-dev build the static escape-replay helper; e2fsprogs and mount make the stand-in block device.
+test_pkgs=(podman runc busybox-static iproute2 procps gcc libc6-dev e2fsprogs mount)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_tests" = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -90,7 +90,8 @@ public final class GuardStage implements RecordStage {
                 details.put("command_rule", name);
                 details.put("binary", path);
                 details.put("args", String.join(" ", args));
-                output = (cmd == null ? name : cmd.description()) + ": " + String.join(" ", args);
+                String what = cmd == null || cmd.description().isEmpty() ? "command rule " + name : cmd.description();
+                output = what + ": " + String.join(" ", args);
             }
             case HOST_FILE, SENSITIVE_HOST_FILE, RELEASE_AGENT, CORE_PATTERN, SYSRQ, PROC_SYS_WRITE, SYS_KERNEL_WRITE, BLOCK_DEVICE -> {
                 String fsPath = r.utf8String(detailOffset, detailLen);
