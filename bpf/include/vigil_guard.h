@@ -50,6 +50,20 @@ enum vigil_enforcement {
 	VIGIL_ENF_CGROUP = 3, /* a cgroup device or sysctl program refused: EPERM */
 };
 
+/* What a file record's operation was (vigil_guard_event.arg for file protections). */
+enum vigil_file_op {
+	VIGIL_OP_OPEN = 0,
+	VIGIL_OP_UNLINK = 1,
+	VIGIL_OP_RMDIR = 2,
+	VIGIL_OP_RENAME = 3,
+	VIGIL_OP_CHMOD = 4,
+	VIGIL_OP_CHOWN = 5,
+	VIGIL_OP_LINK = 6,
+	VIGIL_OP_MKNOD = 7,
+	VIGIL_OP_TRUNCATE = 8,
+	VIGIL_OP_SYMLINK = 9,
+};
+
 /* Flags on guard records. */
 #define VIGIL_GF_PATH_TRUNCATED   (1 << 0)
 #define VIGIL_GF_DETAIL_TRUNCATED (1 << 1)

@@ -38,6 +38,8 @@ wait_log 'escape guard ready' 60 || true
 section_begin escape
 /tmp/vigil-forbidden true 2>&1; echo "forbidden-exec rc=$?"
 cat /etc/shadow >/dev/null 2>/tmp/cat.err; echo "shadow-open rc=$? $(cat /tmp/cat.err)"
+rm -f /etc/shadow 2>/tmp/rm.err; echo "shadow-unlink rc=$? $(cat /tmp/rm.err)"
+[ -f /etc/shadow ] && echo "shadow still there"
 echo "shell survived"
 section_end escape
 # The ring is read without wakeups, on a poll interval: give the pipeline time to write.

@@ -300,8 +300,8 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
     }
 
     private String fileMode() {
-        if (programAttached.test("vigil_guard_file_open")) return "lsm";
-        if (programAttached.test("vigil_guard_openat")) return "signal at open";
+        if (programAttached.test("vigil_guard_file_open")) return "lsm (open, unlink, rename, chmod, chown, link, mknod, truncate, symlink)";
+        if (programAttached.test("vigil_guard_openat")) return "signal at open; unlink, rename, chmod, chown, link are unavailable without BPF LSM";
         return unavailable(Sensors.ESCAPE_FILES.name());
     }
 

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 public final class GuardStage implements RecordStage {
     private static final int ANCESTORS = 6;
     private static final String[] ENFORCEMENT = {"none", "signal", "lsm", "cgroup"};
+    /** enum vigil_file_op */
+    private static final String[] FILE_OPS = {"open", "unlink", "rmdir", "rename", "chmod", "chown", "link", "mknod", "truncate", "symlink"};
 
     private final ProcessCache cache;
     private final ContainerResolver containers;
@@ -106,12 +108,15 @@ public final class GuardStage implements RecordStage {
                 }
                 if (hostPath != null) details.put("host_path", hostPath);
                 if (protection == Protection.BLOCK_DEVICE) details.put("device", (dev >>> 20) + ":" + (dev & 0xfffff));
+                String op = arg >= 0 && arg < FILE_OPS.length ? FILE_OPS[(int) arg] : "op-" + arg;
+                details.put("operation", op);
                 if (r.u32(Wire.GuardEvent.OPEN_FLAGS) != 0 || (flags & Wire.GF_WRITE) != 0) {
                     details.put("open_flags", "0" + Integer.toOctalString(r.u32(Wire.GuardEvent.OPEN_FLAGS)));
                     details.put("write", Boolean.toString((flags & Wire.GF_WRITE) != 0));
                 }
                 String shown = !path.isEmpty() ? path : fsPath;
-                output = protection.description() + ": " + shown + (hostPath != null && !hostPath.equals(shown) ? " (host path " + hostPath + ")" : "");
+                output = protection.description() + ": " + (op.equals("open") ? "" : op + " ") + shown
+                        + (hostPath != null && !hostPath.equals(shown) ? " (host path " + hostPath + ")" : "");
             }
             case RUNTIME_SOCKET -> {
                 String fsPath = r.utf8String(detailOffset, detailLen);

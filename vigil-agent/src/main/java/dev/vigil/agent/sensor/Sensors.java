@@ -36,7 +36,16 @@ public final class Sensors {
                     new ProgramSpec("vigil_guard_open", "sys_exit_open, as openat", ProgramSpec.When.WITHOUT_LSM),
                     new ProgramSpec("vigil_guard_openat2", "sys_exit_openat2, as openat", ProgramSpec.When.WITHOUT_LSM),
                     new ProgramSpec("vigil_guard_creat", "sys_exit_creat, as openat", ProgramSpec.When.WITHOUT_LSM),
-                    new ProgramSpec("vigil_guard_file_open", "file_open runs inside every open with the resolved file: -EPERM fails it", ProgramSpec.When.WITH_LSM)),
+                    new ProgramSpec("vigil_guard_file_open", "file_open runs inside every open with the resolved file: -EPERM fails it", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_unlink", "path_unlink: the victim's dentry, before it goes", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_rmdir", "path_rmdir, as unlink", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_rename", "path_rename: both ends by dentry", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_chmod", "path_chmod", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_chown", "path_chown", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_link", "path_link: the linked file by dentry", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_path_mknod", "path_mknod", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_truncate", "path_truncate", ProgramSpec.When.WITH_LSM),
+                    new ProgramSpec("vigil_guard_symlink", "path_symlink", ProgramSpec.When.WITH_LSM)),
             GUARD_NEEDS, true);
 
     public static final SensorSpec ESCAPE_PRIVOPS = new SensorSpec("escape-privops", "escape protection: mount, ptrace, setns, modules, bpf, kexec, open_by_handle_at, block nodes, runtime sockets", "guard_privop",

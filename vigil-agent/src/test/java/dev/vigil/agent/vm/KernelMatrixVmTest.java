@@ -94,13 +94,18 @@ class KernelMatrixVmTest {
         assertThat(escape).as("escape section; console %s", console)
                 .anyMatch(l -> l.matches("forbidden-exec rc=(12[6-7]|[12])"))
                 .anyMatch(l -> l.startsWith("shadow-open rc=1 ") && l.contains("Operation not permitted"))
+                .anyMatch(l -> l.startsWith("shadow-unlink rc=1 ") && l.contains("Operation not permitted"))
+                .contains("shadow still there")
                 .contains("shell survived");
         List<JsonNode> alerts = events("alert");
         assertThat(alerts).as("alerts; console %s", console)
                 .anyMatch(a -> a.path("rule").asText().equals("escape.command.vm-forbidden") && a.path("action").asText().equals("block")
                         && a.path("enforcement").asText().equals("lsm"))
                 .anyMatch(a -> a.path("rule").asText().equals("escape.sensitive_host_file") && a.path("action").asText().equals("block")
-                        && a.path("enforcement").asText().equals("lsm") && a.path("details").path("path").asText().equals("/etc/shadow"));
+                        && a.path("enforcement").asText().equals("lsm") && a.path("details").path("path").asText().equals("/etc/shadow")
+                        && a.path("details").path("operation").asText().equals("open"))
+                .anyMatch(a -> a.path("rule").asText().equals("escape.sensitive_host_file") && a.path("enforcement").asText().equals("lsm")
+                        && a.path("details").path("operation").asText().equals("unlink"));
     }
 
     private static List<JsonNode> events(String type) throws IOException {
