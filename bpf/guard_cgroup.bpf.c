@@ -26,7 +26,7 @@ static __always_inline int vigil_cgroup_verdict(__u32 protection, __s64 arg, con
 	if (!settings)
 		return 1;
 	action = vigil_guard_action(settings, protection);
-	if (action == VIGIL_ACT_NONE)
+	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
 		return 1;
 	s = vigil_guard_workspace();
 	if (!s)

@@ -220,7 +220,7 @@ int BPF_PROG(vigil_guard_exec, struct task_struct *p, pid_t old_pid, struct linu
 	matched = rules & (~cfg->needs_group1 | scan.group1) & (~cfg->needs_group2 | scan.group2);
 	blocks = matched & settings->command_block;
 	hits = matched & (settings->command_alert | settings->command_block);
-	if (!hits)
+	if (!hits || vigil_is_runtime_setup())
 		return 0;
 	if (blocks)
 		vigil_guard_kill();
@@ -264,7 +264,7 @@ int BPF_PROG(vigil_guard_bprm, struct linux_binprm *bprm, int ret)
 	rules &= cfg->lsm_rules;
 	blocks = rules & settings->command_block;
 	hits = rules & (settings->command_alert | settings->command_block);
-	if (!hits)
+	if (!hits || vigil_is_runtime_setup())
 		return 0;
 	/* The record's detail is the name the caller asked for; argv is not readable here. */
 	len = bpf_probe_read_kernel_str(s->args, VIGIL_NAME_MAX, filename);

@@ -136,7 +136,7 @@ static __always_inline int vigil_guard_opened(long ret)
 		return 0;
 	s = vigil_guard_workspace();
 	file = vigil_task_file((void *)bpf_get_current_task(), (__u32)ret);
-	if (!s || !file || !vigil_classify_open(s, settings, scope_flags, file, &v))
+	if (!s || !file || !vigil_classify_open(s, settings, scope_flags, file, &v) || vigil_is_runtime_setup())
 		return 0;
 	if (v.action == VIGIL_ACT_BLOCK)
 		vigil_guard_kill();
@@ -185,7 +185,7 @@ int BPF_PROG(vigil_guard_file_open, struct file *file, int ret)
 	if (!settings)
 		return 0;
 	s = vigil_guard_workspace();
-	if (!s || !vigil_classify_open(s, settings, scope_flags, file, &v))
+	if (!s || !vigil_classify_open(s, settings, scope_flags, file, &v) || vigil_is_runtime_setup())
 		return 0;
 	vigil_emit_file(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
 			BPF_CORE_READ(file, f_flags), VIGIL_OP_OPEN, &v,
@@ -210,7 +210,7 @@ static __always_inline int vigil_guard_path_op(struct dentry *d, struct vfsmount
 	if (!settings)
 		return 0;
 	s = vigil_guard_workspace();
-	if (!s || !d || !vigil_classify(s, settings, scope_flags, d, mnt, true, &v))
+	if (!s || !d || !vigil_classify(s, settings, scope_flags, d, mnt, true, &v) || vigil_is_runtime_setup())
 		return 0;
 	vigil_emit_file(s, d, mnt, 0, op, &v, v.action == VIGIL_ACT_BLOCK ? VIGIL_ENF_LSM : VIGIL_ENF_NONE);
 	return v.action == VIGIL_ACT_BLOCK ? -VIGIL_EPERM : 0;

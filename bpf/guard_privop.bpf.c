@@ -33,7 +33,7 @@ static __always_inline int vigil_privop(__u32 protection, __s64 arg, const void 
 	if (!settings)
 		return 0;
 	action = vigil_guard_action(settings, protection);
-	if (action == VIGIL_ACT_NONE)
+	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
 		return 0;
 	s = vigil_guard_workspace();
 	if (!s)
@@ -236,7 +236,7 @@ int vigil_guard_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	if (rule.protection != VIGIL_PROT_RUNTIME_SOCKET)
 		return 0;
 	action = vigil_guard_action(settings, VIGIL_PROT_RUNTIME_SOCKET);
-	if (action == VIGIL_ACT_NONE)
+	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
 		return 0;
 	if (action == VIGIL_ACT_BLOCK)
 		vigil_guard_kill();

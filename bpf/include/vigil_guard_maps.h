@@ -126,7 +126,7 @@ static __always_inline bool vigil_is_runc(const char *s)
  * its binary (/run/runc/<id>/runc.XXXX, or runc itself through /proc/self/exe, so comm may
  * be "exe") and later names the tasks "runc:[N:...]". A process can take such a name, so
  * this is a documented blind spot, not a trust boundary: the exec guard still sees every
- * program such a process executes.
+ * program such a process executes. Programs ask only once they would act (it costs reads).
  */
 static __always_inline bool vigil_is_runtime_setup(void)
 {
@@ -151,8 +151,7 @@ static __always_inline struct vigil_guard_settings *vigil_guard_current(__u32 *s
 	struct vigil_guard_config *cfg;
 	__u32 slot;
 
-	if (scope && vigil_is_runtime_setup())
-		return 0;
+
 	if (scope) {
 		slot = scope->slot;
 		*scope_flags = scope->flags;

@@ -14,6 +14,7 @@ import dev.vigil.agent.sensor.SensorStatus;
 import dev.vigil.agent.store.StoreOpener;
 import dev.vigil.agent.store.StoreSink;
 import dev.vigil.store.EventStore;
+import dev.vigil.agent.pipeline.AlertCounter;
 import dev.vigil.agent.pipeline.EventPipeline;
 import dev.vigil.agent.sensor.CoreMaps;
 import dev.vigil.containers.ContainerInfo;
@@ -93,6 +94,7 @@ public final class Agent implements AutoCloseable {
     private ApiServer api;
     private MetricsServer metrics;
     private EscapeGuard guard;
+    private final AlertCounter alertCounter = new AlertCounter();
 
     private Agent(AgentConfig config, List<EventSink> extraSinks) {
         this.config = config;
@@ -121,6 +123,7 @@ public final class Agent implements AutoCloseable {
             all.add(outputSink(config.output(), clock));
             this.storeSink = new StoreSink(store, Set.copyOf(config.store().types()), node, clock::toEpochNanos);
             all.add(storeSink);
+            all.add(alertCounter);
             all.addAll(extraSinks);
             this.sinks = all;
             this.ring = r;
@@ -375,6 +378,11 @@ public final class Agent implements AutoCloseable {
             if (s.isPresent() && s.get().programs().stream().anyMatch(p -> p.program().equals(program))) return true;
         }
         return false;
+    }
+
+    /** Alerts so far, by rule, and blocks by mechanism (for the metrics). */
+    public AlertCounter alerts() {
+        return alertCounter;
     }
 
     /** Escape protection: per-protection actions and enforcement mechanisms in force. */

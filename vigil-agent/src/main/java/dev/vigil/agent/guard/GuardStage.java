@@ -133,7 +133,8 @@ public final class GuardStage implements RecordStage {
                 output = protection.description() + ": pid " + arg + (target != null ? " (" + target.binary() + ")" : "");
             }
             case HOST_NAMESPACE, NAMESPACE -> {
-                details.put(protection == Protection.NAMESPACE && arg > 0xffff ? "namespace_inode" : "arg", Long.toString(arg));
+                // setns: the target namespace's inode; unshare: its CLONE_NEW* flags
+                details.put(protection == Protection.HOST_NAMESPACE ? "namespace_inode" : "arg", Long.toString(arg));
                 output = protection.description() + " (" + arg + ")";
             }
             case MOUNT -> {

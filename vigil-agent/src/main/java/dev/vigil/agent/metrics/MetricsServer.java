@@ -52,11 +52,12 @@ public final class MetricsServer implements AutoCloseable {
                 .labelNames("place", "reason")
                 .callback(cb -> drops(agent.stats()).forEach((k, n) -> cb.call(n, k[0], k[1])))
                 .register(registry);
-        // Families of later issues (detection rules, enforcement) are registered now so dashboards can rely on them.
         CounterWithCallback.builder().name("vigil_alerts").help("Alerts raised, by rule and priority")
-                .labelNames("rule", "priority").callback(cb -> {}).register(registry);
+                .labelNames("rule", "priority")
+                .callback(cb -> agent.alerts().byRule().forEach((k, n) -> cb.call(n, k.rule(), k.priority())))
+                .register(registry);
         CounterWithCallback.builder().name("vigil_enforcement_actions").help("Operations blocked or processes killed, by enforcement mode")
-                .labelNames("mode").callback(cb -> ENFORCEMENT_MODES.forEach(m -> cb.call(0, m))).register(registry);
+                .labelNames("mode").callback(cb -> ENFORCEMENT_MODES.forEach(m -> cb.call(agent.alerts().blocks(m), m))).register(registry);
         GaugeWithCallback.builder().name("vigil_bpf_map_entries").help("Entries in a BPF map now")
                 .labelNames("map")
                 .callback(cb -> cb.call(agent.coreMaps().countProcs(), "vigil_procs"))
