@@ -13,7 +13,8 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-#define TC_ACT_OK 0
+/* Allowed packets go on to the next filter (another program's, at a later priority): UNSPEC, not OK. */
+#define TC_ACT_UNSPEC (-1)
 #define TC_ACT_SHOT 2
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -88,9 +89,9 @@ static __always_inline int vigil_net_tc(struct __sk_buff *skb, __u8 dir)
 
 	ep = bpf_map_lookup_elem(&vigil_net_ep_if, &ifindex);
 	if (!ep)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	if (!vigil_net_parse(skb, &p))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	action = vigil_net_decide(ep->policy_id, dir, &p, &rule_id);
 	vigil_net_count(ep->ep_id, rule_id, dir, action, VIGIL_NET_LAYER_TC, skb->len);
 	if (action == VIGIL_NET_ACT_DENY) {
@@ -100,7 +101,7 @@ static __always_inline int vigil_net_tc(struct __sk_buff *skb, __u8 dir)
 	/* HTB on this interface picks the class named by skb->priority (major:minor). */
 	if (dir == VIGIL_NET_DIR_INGRESS && ep->classid)
 		skb->priority = ep->classid;
-	return TC_ACT_OK;
+	return TC_ACT_UNSPEC;
 }
 
 /* Host side ingress: packets the container sends. */
