@@ -88,6 +88,7 @@ public final class Agent implements AutoCloseable {
     private SubscriptionHub subscriptions;
     private ApiServer api;
     private MetricsServer metrics;
+    private dev.vigil.agent.net.NetworkProtection network;
 
     private Agent(AgentConfig config, List<EventSink> extraSinks) {
         this.config = config;
@@ -124,6 +125,8 @@ public final class Agent implements AutoCloseable {
             this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory)), cache, inventory, sinks, clock,
                     config.ringBuffer().pollMillis(), this::reportLosses);
             inventory.addListener(new ContainerEvents(pipeline));
+            this.network = dev.vigil.agent.net.NetworkProtection.start(policies);
+            inventory.addListener(network);
             this.subscriptions = new SubscriptionHub(pipeline::addSink, pipeline::removeSink, node, clock::toEpochNanos, 4096);
             // Up before any sensor attaches: a second agent on the same socket fails before loading
             // anything, and once events flow start() is about to return (the CLI then hooks SIGTERM).
@@ -148,6 +151,7 @@ public final class Agent implements AutoCloseable {
             }
             if (store != null) store.close();
             if (inv != null) inv.close();
+            closeQuietly("network protection", network);
             if (r != null) r.close();
             sensors.close();
             core.close();
@@ -338,6 +342,10 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    public dev.vigil.agent.net.NetworkProtection network() {
+        return network;
+    }
+
     /** Every known sensor with its state, in load order. */
     public List<SensorStatus> sensors() {
         return sensors.statuses();
@@ -384,6 +392,7 @@ public final class Agent implements AutoCloseable {
             closeQuietly("event store", store);
             ring.close();
             containers.close();
+            closeQuietly("network protection", network);
             sensors.close();
             core.close();
             stopped.countDown();

@@ -63,6 +63,7 @@ public final class PolicyParser {
                         "spec.selector.labels: keys must be non-empty and values strings"));
             }
         }
+        if (p.spec().network() != null) NetworkSection.check(p.spec().network(), source, yaml);
         return p;
     }
 

@@ -21,7 +21,8 @@ public record RuntimePolicy(
 
     public record Metadata(@JsonProperty("name") String name) {}
 
-    public record Spec(@JsonProperty("selector") Selector selector) {}
+    public record Spec(@JsonProperty("selector") Selector selector,
+                       @JsonProperty("network") dev.vigil.net.policy.NetworkSpec network) {}
 
     /**
      * Which workloads the policy is about; every given criterion must hold. No selector (or an
