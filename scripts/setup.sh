@@ -7,7 +7,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 build_pkgs=(clang llvm libbpf-dev libbpf1 bpftool make maven)
-test_pkgs=(podman runc busybox-static iproute2 procps)
+test_pkgs=(podman runc busybox-static iproute2 procps iperf3 python3)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_tests" = 1 ] && pkgs+=("${test_pkgs[@]}")
