@@ -107,8 +107,8 @@ public final class NetEnforcer implements AutoCloseable {
             ep.written = write(cp);
             writeEndpoint(ep);
             BpfProgram eg = kernel.tc.program("vigil_net_tc_eg"), in = kernel.tc.program("vigil_net_tc_in");
-            ep.tcEgress = TcAttachment.attach(ep.ifindex, TcAttachment.Direction.INGRESS, eg, options.tcHandle(), options.tcPriority());
-            ep.tcIngress = TcAttachment.attach(ep.ifindex, TcAttachment.Direction.EGRESS, in, options.tcHandle(), options.tcPriority());
+            ep.tcEgress = attachTc(ep, TcAttachment.Direction.INGRESS, eg);
+            ep.tcIngress = attachTc(ep, TcAttachment.Direction.EGRESS, in);
             if (kernel.sock != null && spec.cgroupDir() != null) {
                 refuseForeignCgroup(spec.cgroupDir());
                 ep.cgroupId = (Long) Files.getAttribute(spec.cgroupDir(), "unix:ino");
@@ -128,6 +128,22 @@ public final class NetEnforcer implements AutoCloseable {
         byEpId.put(ep.epId, ep);
         LOG.log(System.Logger.Level.INFO, "network protection on " + spec.name() + ": " + spec.hostIfname() + " (ifindex " + ep.ifindex + ")"
                 + (ep.sockLinks.isEmpty() ? "" : ", socket hooks on " + spec.cgroupDir()));
+    }
+
+    /**
+     * TC filters outlive the process that made them: a filter with Vigil's own handle and
+     * priority left by an agent that crashed is replaced, never anyone else's.
+     */
+    private TcAttachment attachTc(Endpoint ep, TcAttachment.Direction dir, BpfProgram program) {
+        try {
+            return TcAttachment.attach(ep.ifindex, dir, program, options.tcHandle(), options.tcPriority());
+        } catch (dev.vigil.kernel.BpfException e) {
+            if (e.errno() != 17 /* EEXIST */) throw e;
+            LOG.log(System.Logger.Level.WARNING, "replacing a stale Vigil TC filter on " + ep.spec.hostIfname() + " " + dir.name().toLowerCase());
+            Commands.check(List.of("tc", "filter", "del", "dev", ep.spec.hostIfname(), dir == TcAttachment.Direction.INGRESS ? "ingress" : "egress",
+                    "prio", String.valueOf(options.tcPriority()), "handle", "0x" + Integer.toHexString(options.tcHandle()), "bpf"));
+            return TcAttachment.attach(ep.ifindex, dir, program, options.tcHandle(), options.tcPriority());
+        }
     }
 
     /** Replaces the container's policy atomically; on failure the previous one stays in force. */

@@ -54,6 +54,24 @@ class CoexistenceTest {
         }
     }
 
+    /** A filter with Vigil's handle and priority left behind (an agent that crashed) is replaced on attach. */
+    @Test
+    void aStaleVigilFilterIsReplaced() throws Exception {
+        byte[] elf = compileOther();
+        try (TestNetns net = new TestNetns(); BpfObject other = BpfObject.open("othr", elf)) {
+            other.load();
+            int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", net.hostIf, "ifindex")).strip());
+            // Not closed: it stands for what a killed agent leaves in the kernel.
+            TcAttachment.attach(ifindex, TcAttachment.Direction.INGRESS, other.program("othr_count"), 0x564e, 1);
+            try (NetEnforcer vigil = NetEnforcer.open(NetEnforcer.Options.defaults())) {
+                vigil.protect(net.endpoint(null), Policies.one("t", "egress: {rules: [{action: deny, protocol: ICMP}]}"));
+                assertThat(filters(net)).contains("vigil_net_tc_eg").doesNotContain("othr_count");
+                assertThat(net.pingFromNs(net.host4)).isFalse();
+            }
+            assertThat(filters(net)).doesNotContain("handle 0x564e ");
+        }
+    }
+
     private static String filters(TestNetns net) {
         return TestNetns.run(List.of("tc", "filter", "show", "dev", net.hostIf, "ingress")).output();
     }
