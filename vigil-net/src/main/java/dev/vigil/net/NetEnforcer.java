@@ -121,6 +121,10 @@ public final class NetEnforcer implements AutoCloseable {
             }
         } catch (RuntimeException | IOException e) {
             ep.detach(kernel);
+            try (Arena a = Arena.ofConfined()) {
+                if (ep.ifindex != 0) kernel.epIf.delete(a.allocateFrom(JAVA_INT, ep.ifindex));
+                if (ep.cgroupId != 0) kernel.epCg.delete(a.allocateFrom(JAVA_LONG, ep.cgroupId));
+            }
             if (ep.written != null) erase(ep.written);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
@@ -154,8 +158,8 @@ public final class NetEnforcer implements AutoCloseable {
         Written old = ep.written;
         Written fresh = write(cp);
         ep.written = fresh;
+        applyLimits(ep, cp);
         try {
-            applyLimits(ep, cp);
             writeEndpoint(ep);
         } catch (RuntimeException e) {
             ep.written = old;
@@ -179,6 +183,13 @@ public final class NetEnforcer implements AutoCloseable {
         }
         retire(ep.written);
         LOG.log(System.Logger.Level.INFO, "network protection released: " + ep.spec.name());
+    }
+
+    /** Containers whose protection is only partly in force (container name -> why). */
+    public synchronized Map<String, String> problems() {
+        Map<String, String> out = new TreeMap<>();
+        for (Endpoint ep : endpoints.values()) if (ep.problem != null) out.put(ep.spec.name(), ep.problem);
+        return out;
     }
 
     public synchronized List<String> protectedContainers() {
@@ -294,7 +305,21 @@ public final class NetEnforcer implements AutoCloseable {
         }
     }
 
+    /**
+     * Bandwidth is shaped where it can be; a device it cannot be applied on (a root qdisc someone
+     * else made) is reported, and the L3/L4 policy is put in force regardless.
+     */
     private void applyLimits(Endpoint ep, CompiledPolicy cp) {
+        try {
+            shape(ep, cp);
+            ep.problem = null;
+        } catch (RuntimeException e) {
+            ep.problem = "bandwidth limits not applied: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, ep.spec.name() + ": " + ep.problem);
+        }
+    }
+
+    private void shape(Endpoint ep, CompiledPolicy cp) {
         NetworkModel.Limit in = cp.ingressLimit(), eg = cp.egressLimit();
         if (in == null && ep.hostHtb != null) {
             ep.hostHtb.close();
@@ -483,6 +508,7 @@ public final class NetEnforcer implements AutoCloseable {
         TcAttachment tcIngress, tcEgress;
         final List<BpfLink> sockLinks = new ArrayList<>();
         Htb hostHtb, innerHtb;
+        String problem;
 
         Endpoint(EndpointSpec spec, int epId) {
             this.spec = spec;

@@ -72,6 +72,21 @@ class CoexistenceTest {
         }
     }
 
+    /** Someone else's root qdisc is neither replaced nor deleted; the L3/L4 policy holds anyway and the gap is reported. */
+    @Test
+    void aForeignRootQdiscIsLeftAlone() {
+        try (TestNetns net = new TestNetns()) {
+            TestNetns.sh("tc qdisc add dev " + net.hostIf + " root handle 77: tbf rate 1gbit burst 64k latency 50ms");
+            try (NetEnforcer vigil = NetEnforcer.open(NetEnforcer.Options.defaults())) {
+                vigil.protect(net.endpoint(null), Policies.one("t", "egress: {rules: [{action: deny, protocol: ICMP}]}\nbandwidth: {ingress: {rate: 10mbit}}"));
+                assertThat(vigil.problems()).containsKey(net.ns);
+                assertThat(vigil.problems().get(net.ns)).contains("did not create");
+                assertThat(net.pingFromNs(net.host4)).isFalse();
+            }
+            assertThat(TestNetns.run(List.of("tc", "qdisc", "show", "dev", net.hostIf, "root")).output()).contains("tbf 77:");
+        }
+    }
+
     private static String filters(TestNetns net) {
         return TestNetns.run(List.of("tc", "filter", "show", "dev", net.hostIf, "ingress")).output();
     }

@@ -158,7 +158,9 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
 
     /** Containers a selecting policy could not be put in force on, with the reason. */
     public Map<String, String> failures() {
-        return Map.copyOf(failures);
+        Map<String, String> out = new java.util.TreeMap<>(failures);
+        if (enforcer != null) out.putAll(enforcer.problems());
+        return out;
     }
 
     @Override
