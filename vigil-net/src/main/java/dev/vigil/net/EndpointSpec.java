@@ -20,6 +20,14 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
      */
     public static EndpointSpec forContainer(String id, String name, int pid, Path cgroupDir, String ifname) {
         Path netns = Path.of("/proc/" + pid + "/ns/net");
+        if (sameNamespace(netns, Path.of("/proc/self/ns/net"))) {
+            throw new IllegalStateException("container " + name + " uses the host's network namespace: no interface of its own to protect");
+        }
+        // A macvlan, ipvlan or VF also shows "@ifN", but N is then the host's physical parent device.
+        String kind = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-d", "-o", "link", "show", "dev", ifname));
+        if (!kind.contains(" veth ")) {
+            throw new IllegalStateException("container " + name + ": " + ifname + " is not a veth (underlay interfaces are not supported yet)");
+        }
         String out = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-o", "link", "show"));
         Matcher m = LINK.matcher(out);
         while (m.find()) {
@@ -30,6 +38,14 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
             return new EndpointSpec(id, name, host, cgroupDir != null && Files.isDirectory(cgroupDir) ? cgroupDir : null, netns, ifname);
         }
         throw new IllegalStateException("container " + name + " has no veth named " + ifname);
+    }
+
+    private static boolean sameNamespace(Path a, Path b) {
+        try {
+            return Files.readSymbolicLink(a).equals(Files.readSymbolicLink(b));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + a + ": " + e.getMessage(), e);
+        }
     }
 
     static Optional<String> hostName(int ifindex) {

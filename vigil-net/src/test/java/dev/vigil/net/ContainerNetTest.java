@@ -101,6 +101,18 @@ class ContainerNetTest {
         });
     }
 
+    /** A host-network container has no interface of its own: nothing of the host's is ever attached to. */
+    @Test
+    void hostNetworkContainerIsRefused() throws Exception {
+        String hostId = podman.runDetached("hostnet", "--network", "host", Podman.IMAGE, "sleep", "600");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EndpointSpec.forContainer(hostId, "hostnet", podman.pid("hostnet"), null, "eth0"))
+                    .hasMessageContaining("host's network namespace");
+        } finally {
+            podman.remove("hostnet");
+        }
+    }
+
     @Test
     void zzReleaseAfterTheContainerIsGoneIsClean() throws Exception {
         podman.remove("net");
