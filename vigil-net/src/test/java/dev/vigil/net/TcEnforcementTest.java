@@ -122,6 +122,39 @@ class TcEnforcementTest {
     }
 
     @Test
+    void udpIngressTcpEgressV6AndIcmpV6Ingress() throws Exception {
+        policy("""
+                ingress:
+                  rules:
+                    - {action: deny, protocol: UDP, ports: ["5400"]}
+                    - {action: deny, cidr: "fd77:%1$d::/64", protocol: ICMP}
+                egress:
+                  rules:
+                    - {action: deny, cidr: "fd77:%1$d::1/128", protocol: TCP, ports: ["3600"]}
+                """.formatted(net.n));
+        Process denied4 = TestNetns.serve(net.inNs(), "udp-count", net.ns4, "5400", "3");
+        Process denied6 = TestNetns.serve(net.inNs(), "udp-count", net.ns6, "5400", "3");
+        Process allowed6 = TestNetns.serve(net.inNs(), "udp-count", net.ns6, "5401", "3");
+        TestNetns.hostProbe("udp-send", net.ns4, "5400", "20");
+        TestNetns.hostProbe("udp-send", net.ns6, "5400", "20");
+        TestNetns.hostProbe("udp-send", net.ns6, "5401", "20");
+        assertThat(TestNetns.result(denied4)).isZero();
+        assertThat(TestNetns.result(denied6)).isZero();
+        assertThat(TestNetns.result(allowed6)).isEqualTo(20);
+        Process s1 = TestNetns.serve(List.of(), "tcp-serve", net.host6, "3600", "4");
+        Process s2 = TestNetns.serve(List.of(), "tcp-serve", net.host6, "3601", "4");
+        try {
+            assertThat(net.probe("tcp", net.host6, "3600", "1")).isEqualTo("timeout");
+            assertThat(net.probe("tcp", net.host6, "3601", "2")).isEqualTo("ok");
+        } finally {
+            s1.destroy();
+            s2.destroy();
+        }
+        assertThat(net.pingFromHost(net.ns6)).as("ingress ICMPv6 echo denied").isFalse();
+        assertThat(net.pingFromHost(net.ns4)).as("ingress ICMP v4 allowed").isTrue();
+    }
+
+    @Test
     void longestPrefixWinsAndDenyWinsAtEqualLength() {
         policy("""
                 egress:
