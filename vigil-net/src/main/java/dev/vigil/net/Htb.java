@@ -16,9 +16,13 @@ import java.util.List;
  * device, so the class is HTB's default one.
  */
 final class Htb implements AutoCloseable {
-    /** Qdisc major "VI"; class minor 1. */
+    /**
+     * Qdisc major "VI". Class :1 holds the ceil (rate = ceil), its child :2 the container's
+     * guaranteed rate, borrowing from :1 up to the ceil: HTB lends only from a parent, so a lone
+     * class's ceil would mean nothing.
+     */
     static final int MAJOR = 0x5649;
-    static final int CLASSID = MAJOR << 16 | 1;
+    static final int CLASSID = MAJOR << 16 | 2;
 
     private final Path netns; // null: the host's namespace
     private final String ifname;
@@ -41,7 +45,7 @@ final class Htb implements AutoCloseable {
         }
         if (!ours) {
             List<String> add = new ArrayList<>(h.tc("qdisc", "add", "dev", ifname, "root", "handle", Integer.toHexString(MAJOR) + ":", "htb"));
-            if (defaultClass) add.addAll(List.of("default", "1"));
+            if (defaultClass) add.addAll(List.of("default", "2"));
             Commands.check(add);
             h.created = true;
         }
@@ -55,8 +59,11 @@ final class Htb implements AutoCloseable {
     }
 
     void setRate(long rateBits, long ceilBits) {
-        Commands.check(tc("class", "replace", "dev", ifname, "parent", Integer.toHexString(MAJOR) + ":", "classid",
-                Integer.toHexString(MAJOR) + ":1", "htb", "rate", rateBits + "bit", "ceil", ceilBits + "bit"));
+        String major = Integer.toHexString(MAJOR);
+        Commands.check(tc("class", "replace", "dev", ifname, "parent", major + ":", "classid", major + ":1",
+                "htb", "rate", ceilBits + "bit", "ceil", ceilBits + "bit"));
+        Commands.check(tc("class", "replace", "dev", ifname, "parent", major + ":1", "classid", major + ":2",
+                "htb", "rate", rateBits + "bit", "ceil", ceilBits + "bit"));
     }
 
     private List<String> tc(String... args) {
