@@ -61,9 +61,17 @@ final class Htb implements AutoCloseable {
     void setRate(long rateBits, long ceilBits) {
         String major = Integer.toHexString(MAJOR);
         Commands.check(tc("class", "replace", "dev", ifname, "parent", major + ":", "classid", major + ":1",
-                "htb", "rate", ceilBits + "bit", "ceil", ceilBits + "bit"));
+                "htb", "rate", ceilBits + "bit", "ceil", ceilBits + "bit", "burst", burst(ceilBits), "cburst", burst(ceilBits)));
         Commands.check(tc("class", "replace", "dev", ifname, "parent", major + ":1", "classid", major + ":2",
-                "htb", "rate", rateBits + "bit", "ceil", ceilBits + "bit"));
+                "htb", "rate", rateBits + "bit", "ceil", ceilBits + "bit", "burst", burst(rateBits), "cburst", burst(ceilBits)));
+    }
+
+    /**
+     * 10 ms worth of bytes, at least 64 KB (one GSO packet): tc's default (rate / HZ) is so small
+     * that a dequeue timer firing late on a busy host costs real throughput.
+     */
+    static String burst(long bits) {
+        return Math.max(bits / 8 / 100, 65_536) + "b";
     }
 
     private List<String> tc(String... args) {
