@@ -35,14 +35,35 @@ class RateLimitTest {
             try (NetEnforcer vigil = NetEnforcer.open(NetEnforcer.Options.defaults())) {
                 vigil.protect(ep, Policies.one("bw", "bandwidth: {egress: {rate: 20mbit, ceil: 20mbit}, ingress: {rate: 5mbit, ceil: 20mbit}}"));
                 assertThat(TestNetns.run(List.of("tc", "qdisc", "show", "dev", ep.hostIfname())).output()).contains("htb 5649:");
-                double egress = iperf(pid, false);
-                double ingress = iperf(pid, true);
+                double egress = measure(pid, false);
+                double ingress = measure(pid, true);
                 System.out.printf("egress rate %d bit/s: measured %.0f; ingress rate 5mbit ceil %d bit/s: measured %.0f%n", RATE, egress, RATE, ingress);
-                assertThat(egress / RATE).as("egress ratio, measured %.0f bit/s", egress).isBetween(0.85, 1.15);
+                assertThat(egress / RATE).as("egress ratio, measured %.0f bit/s; %s", egress, diagnostics(pid, ep)).isBetween(0.85, 1.15);
                 assertThat(ingress / RATE).as("ingress ratio, measured %.0f bit/s", ingress).isBetween(0.85, 1.15);
             }
         }
     }
+
+    /**
+     * One retry when a run is off: on this shared machine another engineer's podman run can
+     * reconfigure the bridge under a running flow (a run once stalled at 0 bit/s). Shaping that
+     * does not work fails both runs: unshaped, a veth carries gigabits.
+     */
+    private static double measure(int pid, boolean reverse) throws Exception {
+        double first = iperf(pid, reverse);
+        if (Math.abs(first / RATE - 1) <= 0.15) return first;
+        double second = iperf(pid, reverse);
+        System.out.printf("%s: first run %.0f bit/s, retried: %.0f%n", reverse ? "ingress" : "egress", first, second);
+        return second;
+    }
+
+    private static String diagnostics(int pid, EndpointSpec ep) {
+        return "\ninner: " + TestNetns.run(List.of("nsenter", "--net=/proc/" + pid + "/ns/net", "tc", "-s", "class", "show", "dev", "eth0")).output()
+                + "\nhost: " + TestNetns.run(List.of("tc", "-s", "class", "show", "dev", ep.hostIfname())).output()
+                + "\nlast iperf3: " + lastOutput;
+    }
+
+    private static String lastOutput = "";
 
     /** Receiver-side throughput of a 4 s TCP run, the first second (slow start) left out. */
     static double iperf(int pid, boolean reverse) throws Exception {
@@ -55,6 +76,7 @@ class RateLimitTest {
             if (reverse) cmd.add("-R");
             TestNetns.Result r = TestNetns.run(cmd);
             assertThat(r.exit()).as(r.output()).isZero();
+            lastOutput = r.output().length() > 4000 ? r.output().substring(0, 4000) : r.output();
             JsonNode json = new ObjectMapper().readTree(r.output());
             return json.path("end").path("sum_received").path("bits_per_second").asDouble();
         } finally {
