@@ -7,8 +7,9 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 build_pkgs=(clang llvm libbpf-dev libbpf1 bpftool make maven)
-# gcc + libc6-dev build the static escape-replay helper; e2fsprogs and mount make the stand-in block device.
-test_pkgs=(podman runc busybox-static iproute2 procps gcc libc6-dev e2fsprogs mount)
+# gcc + libc6-dev build the static escape-replay helper; e2fsprogs and mount make the stand-in block device;
+# iperf3 and python3 drive the network tests' traffic.
+test_pkgs=(podman runc busybox-static iproute2 procps gcc libc6-dev e2fsprogs mount iperf3 python3)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_tests" = 1 ] && pkgs+=("${test_pkgs[@]}")

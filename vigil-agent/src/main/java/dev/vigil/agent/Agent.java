@@ -95,6 +95,7 @@ public final class Agent implements AutoCloseable {
     private MetricsServer metrics;
     private EscapeGuard guard;
     private final AlertCounter alertCounter = new AlertCounter();
+    private dev.vigil.agent.net.NetworkProtection network;
 
     private Agent(AgentConfig config, List<EventSink> extraSinks) {
         this.config = config;
@@ -140,6 +141,8 @@ public final class Agent implements AutoCloseable {
             inventory.addListener(new ContainerEvents(pipeline));
             inventory.addListener(guard);
             policies.onChange(guard::recompile);
+            this.network = dev.vigil.agent.net.NetworkProtection.start(policies);
+            inventory.addListener(network);
             this.subscriptions = new SubscriptionHub(pipeline::addSink, pipeline::removeSink, node, clock::toEpochNanos, 4096);
             // Up before any sensor attaches: a second agent on the same socket fails before loading
             // anything, and once events flow start() is about to return (the CLI then hooks SIGTERM).
@@ -166,6 +169,7 @@ public final class Agent implements AutoCloseable {
             if (store != null) store.close();
             if (inv != null) inv.close();
             if (guard != null) guard.close();
+            closeQuietly("network protection", network);
             if (r != null) r.close();
             sensors.close();
             core.close();
@@ -356,6 +360,10 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    public dev.vigil.agent.net.NetworkProtection network() {
+        return network;
+    }
+
     /** Every known sensor with its state, in load order. */
     public List<SensorStatus> sensors() {
         return sensors.statuses();
@@ -423,6 +431,7 @@ public final class Agent implements AutoCloseable {
             ring.close();
             containers.close();
             closeQuietly("escape guard", guard);
+            closeQuietly("network protection", network);
             sensors.close();
             core.close();
             stopped.countDown();

@@ -75,6 +75,10 @@ final class ApiClient implements AutoCloseable {
         return ContainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
+    dev.vigil.api.v1.NetServiceGrpc.NetServiceBlockingStub net() {
+        return dev.vigil.api.v1.NetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
     PolicyServiceGrpc.PolicyServiceBlockingStub policies() {
         return PolicyServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -38,6 +38,8 @@ final class StatusCommand extends ClientCommand {
         protections.print(out);
         out.println();
         out.println("containers: " + s.getContainers().getSize() + " (source " + s.getContainers().getSource() + ")");
+        out.println("network protection: " + s.getNetwork().getMode() + ", " + s.getNetwork().getInterfaces() + " interfaces, "
+                + s.getNetwork().getContainers() + " containers" + (s.getNetwork().getFailuresCount() > 0 ? ", NOT IN FORCE on " + s.getNetwork().getFailuresMap() : ""));
         out.println("store: " + (s.getStore().getAvailable() ? "available" : "UNAVAILABLE: " + s.getStore().getReason())
                 + ", " + s.getStore().getRows() + " events, " + s.getStore().getBytes() + " bytes (" + s.getStore().getPath() + ")");
         out.println();

@@ -59,7 +59,7 @@ public final class ApiServer implements AutoCloseable {
 
     public static ApiServer start(Agent agent, AgentConfig.ApiConfig config) {
         List<BindableService> services = List.of(new StatusApi(agent), new FeatureApi(agent), new EventApi(agent),
-                new ContainerApi(agent), new PolicyApi(agent));
+                new ContainerApi(agent), new PolicyApi(agent), new NetApi(agent));
         Path socket = Path.of(config.socket()).toAbsolutePath();
         EventLoopGroup boss = new EpollEventLoopGroup(1);
         EventLoopGroup workers = new EpollEventLoopGroup(2);

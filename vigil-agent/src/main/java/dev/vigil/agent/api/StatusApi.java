@@ -58,6 +58,7 @@ final class StatusApi extends StatusServiceGrpc.StatusServiceImplBase {
             for (SubscriptionHub.SubscriberInfo s : agent.subscriptions().subscribers()) {
                 b.addSubscribers(Subscriber.newBuilder().setId(s.id()).setFilter(s.filter()).setDelivered(s.delivered()).setDropped(s.dropped()));
             }
+            b.setNetwork(NetApi.status(agent.network()));
             return b.build();
         });
     }

@@ -86,6 +86,7 @@ public final class MetricsServer implements AutoCloseable {
         GaugeWithCallback.builder().name("vigil_store_available").help("1 when the event store can be written")
                 .callback(cb -> cb.call(agent.store().health().available() ? 1 : 0))
                 .register(registry);
+        NetMetrics.register(agent, registry);
         return registry;
     }
 

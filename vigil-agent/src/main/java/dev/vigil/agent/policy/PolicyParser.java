@@ -67,6 +67,7 @@ public final class PolicyParser {
             }
         }
         if (p.spec().escape() != null) escape(p.spec().escape(), source, lines);
+        if (p.spec().network() != null) NetworkSection.check(p.spec().network(), source, yaml);
         return p;
     }
 

@@ -23,7 +23,9 @@ public record RuntimePolicy(
 
     public record Metadata(@JsonProperty("name") String name) {}
 
-    public record Spec(@JsonProperty("selector") Selector selector, @JsonProperty("escape") Escape escape) {}
+    public record Spec(@JsonProperty("selector") Selector selector,
+                       @JsonProperty("escape") Escape escape,
+                       @JsonProperty("network") dev.vigil.net.policy.NetworkSpec network) {}
 
     /**
      * Escape protection: what each protection does for the selected workloads. Unset parts keep
