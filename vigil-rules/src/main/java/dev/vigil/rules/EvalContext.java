@@ -1,0 +1,138 @@
+package dev.vigil.rules;
+
+import dev.vigil.events.process.ProcessInfo;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Per-thread evaluation state: how to find ancestors and user names, and small caches of
+ * strings derived from a process image (proc.name, proc.cmdline, ...). The caches are keyed by
+ * the identity of the image's binary and argument list, which fork children share with their
+ * parent, so a process pays for its derived strings once, at its first evaluated event, and
+ * every later event reads them without allocating. Not thread-safe: one per evaluating thread.
+ */
+public final class EvalContext {
+    /** Ancestors further up than this are not walked (a loop in a stale cache must not hang the pipeline). */
+    static final int MAX_DEPTH = 16;
+
+    private final ProcessLookup lookup;
+    private final IntFunction<String> userNames;
+    private final Facts[] facts = new Facts[4096];
+    private final String[][] images = new String[256][];
+    private final String[][] shortIds = new String[256][];
+    private String pathKey, pathDir, pathFile;
+    private long factMisses;
+
+    public EvalContext(ProcessLookup lookup, IntFunction<String> userNames) {
+        this.lookup = lookup == null ? ProcessLookup.NONE : lookup;
+        this.userNames = userNames == null ? uid -> uid == 0 ? "root" : null : userNames;
+    }
+
+    public EvalContext() {
+        this(ProcessLookup.NONE, null);
+    }
+
+    /** Level 0 is the process itself, 1 its parent, 2 the grandparent...; null past the known chain. */
+    ProcessInfo ancestor(RuleEvent e, int level) {
+        ProcessInfo p = e.process();
+        if (level == 0 || p == null) return p;
+        ProcessInfo a = e.parent();
+        if (a == null) a = p.ppid() > 0 ? lookup.byPid(p.ppid()) : null;
+        for (int i = 1; i < level && a != null; i++) {
+            int ppid = a.ppid();
+            a = ppid > 0 && ppid != a.pid() ? lookup.byPid(ppid) : null;
+        }
+        return a;
+    }
+
+    String userName(int uid) {
+        return uid < 0 ? null : userNames.apply(uid);
+    }
+
+    Facts facts(ProcessInfo p) {
+        String binary = p.binary();
+        List<String> args = p.args();
+        int slot = (System.identityHashCode(binary) * 31 + System.identityHashCode(args)) & (facts.length - 1);
+        Facts f = facts[slot];
+        if (f == null || f.binary != binary || f.args != args) {
+            f = new Facts(binary, args);
+            facts[slot] = f;
+            factMisses++;
+        }
+        return f;
+    }
+
+    /** How many process images needed their derived strings built (each allocates once). */
+    public long factMisses() {
+        return factMisses;
+    }
+
+    String directory(String path) {
+        splitPath(path);
+        return pathDir;
+    }
+
+    String filename(String path) {
+        splitPath(path);
+        return pathFile;
+    }
+
+    private void splitPath(String path) {
+        if (path == pathKey) return;
+        int slash = path.lastIndexOf('/');
+        pathDir = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
+        pathFile = path.substring(slash + 1);
+        pathKey = path;
+    }
+
+    /** The 12-character container id Falco's container.id shows, cached by the full id's identity. */
+    String shortId(String id) {
+        if (id.length() <= 12) return id;
+        int slot = System.identityHashCode(id) & (shortIds.length - 1);
+        String[] e = shortIds[slot];
+        if (e == null || e[0] != id) {
+            e = new String[]{id, id.substring(0, 12)};
+            shortIds[slot] = e;
+        }
+        return e[1];
+    }
+
+    /** {repository, tag} of an image reference, cached by the reference's identity. */
+    String[] image(String ref) {
+        int slot = System.identityHashCode(ref) & (images.length - 1);
+        String[] split = images[slot];
+        if (split == null || split[0] != ref) {
+            String r = ref;
+            int at = r.indexOf('@');
+            if (at >= 0) r = r.substring(0, at);
+            int colon = r.lastIndexOf(':');
+            boolean tagged = colon > r.lastIndexOf('/');
+            split = new String[]{ref, tagged ? r.substring(0, colon) : r, tagged ? r.substring(colon + 1) : at >= 0 ? "" : "latest"};
+            images[slot] = split;
+        }
+        return split;
+    }
+
+    /** Strings Falco derives from a process image. */
+    static final class Facts {
+        final String binary;
+        final List<String> args;
+        final String name, exe, argLine, cmdline;
+
+        Facts(String binary, List<String> args) {
+            this.binary = binary;
+            this.args = args;
+            exe = args.isEmpty() ? binary : args.getFirst();
+            String base = binary.isEmpty() ? exe : binary;
+            name = base.substring(base.lastIndexOf('/') + 1);
+            StringBuilder b = new StringBuilder();
+            for (int i = 1; i < args.size(); i++) {
+                if (i > 1) b.append(' ');
+                b.append(args.get(i));
+            }
+            argLine = b.toString();
+            cmdline = argLine.isEmpty() ? name : name + " " + argLine;
+        }
+    }
+}
