@@ -95,10 +95,17 @@ final class Compiler {
         List<String> out = new ArrayList<>();
         for (String item : lists.get(name)) {
             if (lists.containsKey(item)) out.addAll(list(item, seen));
-            else out.add(item);
+            else out.add(unquote(item));
         }
         seen.remove(name);
         return out;
+    }
+
+    /** Falco pastes list items into the condition text, so an item written '"a b"' is the string a b. */
+    private static String unquote(String item) {
+        if (item.length() >= 2 && (item.charAt(0) == '"' || item.charAt(0) == '\'') && item.charAt(item.length() - 1) == item.charAt(0))
+            return item.substring(1, item.length() - 1);
+        return item;
     }
 
     static Field field(String name, String arg) throws CompileException {

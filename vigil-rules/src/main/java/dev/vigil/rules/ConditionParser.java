@@ -88,6 +88,8 @@ final class ConditionParser {
         Op known = Op.parse(op);
         if (known == Op.EXISTS) return new Cond.Cmp(name, arg, op, List.of(), false, column);
         ws();
+        if (s.startsWith("val(", i)) throw error("field-to-field comparison val(...) is not supported");
+        if (i < s.length() && (s.charAt(i) == '=' || s.charAt(i) == '!')) throw error("unexpected \"" + s.charAt(i) + "\" after operator \"" + op + "\"");
         boolean list = i < s.length() && s.charAt(i) == '(';
         List<Cond.Val> values = new ArrayList<>();
         if (list) {

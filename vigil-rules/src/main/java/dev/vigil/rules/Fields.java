@@ -90,6 +90,9 @@ public final class Fields {
         add(Field.num("evt.rawres", (e, c) -> e.rawres()));
         add(Field.bool("evt.failed", (e, c) -> e.rawres() < 0 ? 1 : 0));
         add(Field.num("evt.time", (e, c) -> e.ktime()));
+        // Falco numbers events from 1; Vigil's boot-time stamp is never 0 either, which is all
+        // rules use evt.num for (the never_true / always_true idiom).
+        add(Field.num("evt.num", (e, c) -> e.ktime()));
         add(Field.bool("evt.is_open_read", (e, c) -> isOpen(e) && (e.openFlags() & O_ACCMODE) != O_WRONLY ? 1 : 0));
         add(Field.bool("evt.is_open_write", (e, c) -> isOpen(e) && (e.openFlags() & O_ACCMODE) != 0 ? 1 : 0));
         add(Field.bool("evt.is_open_create", (e, c) -> isOpen(e) && (e.openFlags() & O_CREAT) != 0 ? 1 : 0));
@@ -130,6 +133,8 @@ public final class Fields {
         add(Field.str("fd.sip", (e, c) -> e.serverIp()));
         add(Field.str("fd.dip", (e, c) -> e.serverIp()));
         add(Field.str("fd.cip", (e, c) -> e.clientIp()));
+        // Either end of the connection, as Falco's fd.ip: a two-element list, so = and in match either.
+        add(Field.list("fd.ip", (e, c, i) -> i == 0 ? (e.clientIp() != null ? e.clientIp() : e.serverIp()) : i == 1 && e.clientIp() != null ? e.serverIp() : null));
         add(Field.num("fd.sport", (e, c) -> e.serverPort() < 0 ? Field.ABSENT : e.serverPort()));
         add(Field.num("fd.dport", (e, c) -> e.serverPort() < 0 ? Field.ABSENT : e.serverPort()));
         add(Field.num("fd.cport", (e, c) -> e.clientPort() < 0 ? Field.ABSENT : e.clientPort()));
@@ -169,8 +174,8 @@ public final class Fields {
                 "proc.fdopencount", "proc.is_container_healthcheck", "proc.is_container_liveness_probe", "proc.is_container_readiness_probe",
                 "proc.stdin.type", "proc.stdout.type", "proc.stdin.name", "proc.stdout.name", "proc.duration", "proc.cmdnargs",
                 "proc.cmdlenargs", "thread.cap_effective", "thread.cap_permitted", "thread.cap_inheritable", "evt.res", "evt.args",
-                "evt.num", "evt.category", "evt.count", "evt.buffer", "evt.is_open_exec", "evt.rawarg", "evt.latency", "evt.deltatime",
-                "fd.ino", "fd.dev", "fd.is_server", "fd.sockfamily", "fd.connected", "fd.name_changed", "fd.nameraw", "fd.cproto",
+                "evt.category", "evt.count", "evt.buffer", "evt.is_open_exec", "evt.rawarg", "evt.latency", "evt.deltatime",
+                "fd.ino", "fd.dev", "fd.port", "fd.proto", "fd.is_server", "fd.sockfamily", "fd.connected", "fd.name_changed", "fd.nameraw", "fd.cproto",
                 "fd.sproto", "fd.lproto", "fd.rproto", "fs.path.name", "fs.path.source", "fs.path.target",
                 "container.mounts", "container.mount", "container.mount.source", "container.mount.dest", "container.image.digest",
                 "container.healthcheck", "container.liveness_probe", "container.readiness_probe", "container.start_ts", "container.duration",

@@ -258,19 +258,19 @@ final class RuleFileReader {
             Node valuesNode = k.get("values");
             if (valuesNode != null) {
                 if (!(valuesNode instanceof SequenceNode vs)) throw new ItemException(line(valuesNode), "exception \"" + name + "\": values must be a list");
-                if (single) {
-                    List<Object> all = new ArrayList<>();
-                    for (Node v : vs.getValue()) all.add(value(v));
-                    if (!all.isEmpty()) values.add(List.of(all));
-                } else {
-                    for (Node tuple : vs.getValue()) {
-                        if (!(tuple instanceof SequenceNode ts) || ts.getValue().size() != fields.size())
-                            throw new ItemException(line(tuple), "exception \"" + name + "\": each value must be a list of " + fields.size()
+                for (Node v : vs.getValue()) {
+                    // One field: each value is one alternative. Several: each value is a tuple. No
+                    // fields (values appended to an exception defined earlier): checked at compile.
+                    if (single) values.add(List.of(value(v)));
+                    else if (v instanceof SequenceNode ts) {
+                        if (!fields.isEmpty() && ts.getValue().size() != fields.size())
+                            throw new ItemException(line(v), "exception \"" + name + "\": each value must be a list of " + fields.size()
                                     + " values, one per field " + fields);
                         List<Object> row = new ArrayList<>();
-                        for (Node v : ts.getValue()) row.add(value(v));
+                        for (Node e : ts.getValue()) row.add(value(e));
                         values.add(row);
-                    }
+                    } else if (fields.isEmpty()) values.add(List.of(value(v)));
+                    else throw new ItemException(line(v), "exception \"" + name + "\": each value must be a list of " + fields.size() + " values");
                 }
             }
             out.add(new ExceptionDef(name, fields, single, comps, values, new Origin(file, line(item))));

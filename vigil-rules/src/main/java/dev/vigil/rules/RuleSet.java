@@ -236,8 +236,12 @@ public final class RuleSet {
         List<Cond> all = new ArrayList<>();
         all.add(cond);
         for (ExceptionDef x : exceptions) {
+            if (x.fields().isEmpty()) throw new Compiler.CompileException(false, null, "exception \"" + x.name() + "\" has no fields");
             List<Cond> tuples = new ArrayList<>();
             for (List<Object> row : x.values()) {
+                if (row.size() != x.fields().size())
+                    throw new Compiler.CompileException(false, null, "exception \"" + x.name() + "\": value " + row + " has " + row.size()
+                            + " values for the " + x.fields().size() + " fields " + x.fields());
                 List<Cond> cmps = new ArrayList<>();
                 for (int i = 0; i < x.fields().size(); i++) cmps.add(comparison(x, x.fields().get(i), x.comps().get(i), row.get(i)));
                 tuples.add(cmps.size() == 1 ? cmps.getFirst() : new Cond.And(cmps));
