@@ -18,10 +18,13 @@ public final class EvalContext {
 
     private final ProcessLookup lookup;
     private final IntFunction<String> userNames;
-    private final Facts[] facts = new Facts[4096];
+    private final Facts[] facts = new Facts[8192];
     private final String[][] images = new String[256][];
     private final String[][] shortIds = new String[256][];
-    private String pathKey, pathDir, pathFile;
+    private final String[][] paths = new String[4096][];
+    static final long ANCESTOR_TTL_NANOS = 1_000_000_000L;
+    private final ProcessInfo[] ancestorKeys = new ProcessInfo[8192], ancestorValues = new ProcessInfo[8192];
+    private final long[] ancestorTimes = new long[8192];
     private long factMisses;
 
     public EvalContext(ProcessLookup lookup, IntFunction<String> userNames) {
@@ -38,11 +41,26 @@ public final class EvalContext {
         ProcessInfo p = e.process();
         if (level == 0 || p == null) return p;
         ProcessInfo a = e.parent();
-        if (a == null) a = p.ppid() > 0 ? lookup.byPid(p.ppid()) : null;
-        for (int i = 1; i < level && a != null; i++) {
-            int ppid = a.ppid();
-            a = ppid > 0 && ppid != a.pid() ? lookup.byPid(ppid) : null;
-        }
+        long now = e.ktime();
+        if (a == null) a = parentOf(p, now);
+        for (int i = 1; i < level && a != null; i++) a = parentOf(a, now);
+        return a;
+    }
+
+    /**
+     * The parent image of {@code p} as the lookup knew it at most {@link #ANCESTOR_TTL_NANOS}
+     * ago. Remembering it per image (by identity) keeps the lookup, whose map boxes the pid, off
+     * the per-event path; the time bound keeps a re-exec'd ancestor's name from going stale.
+     */
+    private ProcessInfo parentOf(ProcessInfo p, long now) {
+        int slot = System.identityHashCode(p) & (ancestorKeys.length - 1);
+        // Absolute difference: events from different rings and sensors arrive slightly out of time order.
+        if (ancestorKeys[slot] == p && Math.abs(now - ancestorTimes[slot]) < ANCESTOR_TTL_NANOS) return ancestorValues[slot];
+        int ppid = p.ppid();
+        ProcessInfo a = ppid > 0 && ppid != p.pid() ? lookup.byPid(ppid) : null;
+        ancestorKeys[slot] = p;
+        ancestorValues[slot] = a;
+        ancestorTimes[slot] = now;
         return a;
     }
 
@@ -50,17 +68,24 @@ public final class EvalContext {
         return uid < 0 ? null : userNames.apply(uid);
     }
 
+    /** Two-way set associative, so that two busy processes whose keys collide do not evict each other on every event. */
     Facts facts(ProcessInfo p) {
         String binary = p.binary();
         List<String> args = p.args();
-        int slot = (System.identityHashCode(binary) * 31 + System.identityHashCode(args)) & (facts.length - 1);
+        int slot = ((System.identityHashCode(binary) * 31 + System.identityHashCode(args)) & (facts.length / 2 - 1)) * 2;
         Facts f = facts[slot];
-        if (f == null || f.binary != binary || f.args != args) {
-            f = new Facts(binary, args);
-            facts[slot] = f;
-            factMisses++;
+        if (f != null && f.binary == binary && f.args == args) return f;
+        Facts g = facts[slot + 1];
+        if (g != null && g.binary == binary && g.args == args) {
+            facts[slot + 1] = f; // most recently used first
+            facts[slot] = g;
+            return g;
         }
-        return f;
+        g = new Facts(binary, args);
+        facts[slot + 1] = f;
+        facts[slot] = g;
+        factMisses++;
+        return g;
     }
 
     /** How many process images needed their derived strings built (each allocates once). */
@@ -69,21 +94,26 @@ public final class EvalContext {
     }
 
     String directory(String path) {
-        splitPath(path);
-        return pathDir;
+        return splitPath(path)[1];
     }
 
     String filename(String path) {
-        splitPath(path);
-        return pathFile;
+        return splitPath(path)[2];
     }
 
-    private void splitPath(String path) {
-        if (path == pathKey) return;
-        int slash = path.lastIndexOf('/');
-        pathDir = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
-        pathFile = path.substring(slash + 1);
-        pathKey = path;
+    /**
+     * {path, directory, file name}, cached by the path's identity: decoders hand out the same
+     * String for the same bytes (StringCache), so repeated paths are split once.
+     */
+    private String[] splitPath(String path) {
+        int slot = System.identityHashCode(path) & (paths.length - 1);
+        String[] split = paths[slot];
+        if (split == null || split[0] != path) {
+            int slash = path.lastIndexOf('/');
+            split = new String[]{path, slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash), path.substring(slash + 1)};
+            paths[slot] = split;
+        }
+        return split;
     }
 
     /** The 12-character container id Falco's container.id shows, cached by the full id's identity. */
