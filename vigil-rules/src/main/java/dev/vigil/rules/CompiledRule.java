@@ -11,7 +11,7 @@ public final class CompiledRule {
     private final List<String> tags;
     private final Pred predicate;
     private final OutputTemplate output;
-    private final Set<String> evtTypes;
+    private final Set<String> evtTypes, procNames;
 
     CompiledRule(String name, String desc, String condition, String file, int line, Priority priority, List<String> tags, Pred predicate,
                  OutputTemplate output) {
@@ -25,9 +25,17 @@ public final class CompiledRule {
         this.predicate = predicate;
         this.output = output;
         this.evtTypes = predicate.evtTypes() == null ? null : Set.copyOf(predicate.evtTypes());
+        this.procNames = predicate.values("proc.name") == null ? null : Set.copyOf(predicate.values("proc.name"));
     }
 
+    /** Tests this one rule against an event (the engine tests many per event through {@link #test}). */
     public boolean matches(RuleEvent e, EvalContext c) {
+        c.begin();
+        return predicate.test(e, c);
+    }
+
+    /** Within {@link RuleEngine#evaluate}, which has already started the event on the context. */
+    boolean test(RuleEvent e, EvalContext c) {
         return predicate.test(e, c);
     }
 
@@ -46,4 +54,7 @@ public final class CompiledRule {
 
     /** The event types the rule can match, null when it is not restricted (it then runs on every event). */
     public Set<String> evtTypes() { return evtTypes; }
+
+    /** The process names the rule can match, null when any: the engine runs it only for events of these. */
+    public Set<String> procNames() { return procNames; }
 }

@@ -136,7 +136,6 @@ final class Compiler {
     }
 
     private static Pred string(Field f, Op op, List<String> values, String where) throws CompileException {
-        boolean evtType = f.name().equals("evt.type");
         if (op.takesList()) {
             if (values.isEmpty()) return new Pred.Const(false);
             if (op == Op.PMATCH) {
@@ -144,14 +143,17 @@ final class Compiler {
                 return new Pred.Str(f, s -> pmatch(s, prefixes), null);
             }
             Set<String> set = Set.copyOf(new HashSet<>(values));
-            return new Pred.Str(f, set::contains, evtType ? set : null);
+            return new Pred.Str(f, set::contains, set);
         }
         String v = values.getFirst();
         return switch (op) {
-            case EQ -> new Pred.Str(f, v::equals, evtType ? Set.of(v) : null);
+            case EQ -> new Pred.Str(f, v::equals, Set.of(v));
             case NE -> f.type() == Field.Type.STRING_LIST ? new Pred.NoneEqual(f, v) : new Pred.Str(f, s -> !s.equals(v), null);
             case CONTAINS -> new Pred.Str(f, s -> s.contains(v), null);
-            case ICONTAINS -> new Pred.Str(f, s -> icontains(s, v), null);
+            case ICONTAINS -> {
+                char lower = Character.toLowerCase(v.isEmpty() ? ' ' : v.charAt(0)), upper = Character.toUpperCase(lower);
+                yield new Pred.Str(f, s -> icontains(s, v, lower, upper), null);
+            }
             case STARTSWITH -> new Pred.Str(f, s -> s.startsWith(v), null);
             case ENDSWITH -> new Pred.Str(f, s -> s.endsWith(v), null);
             case GLOB -> {
@@ -191,9 +193,14 @@ final class Compiler {
         }
     }
 
-    static boolean icontains(String s, String needle) {
+    /** Case-insensitive substring search; a first-character check keeps regionMatches off most positions. */
+    static boolean icontains(String s, String needle, char lower, char upper) {
         int n = needle.length();
-        for (int k = 0; k + n <= s.length(); k++) if (s.regionMatches(true, k, needle, 0, n)) return true;
+        if (n == 0) return true;
+        for (int k = 0, last = s.length() - n; k <= last; k++) {
+            char c = s.charAt(k);
+            if ((c == lower || c == upper) && s.regionMatches(true, k, needle, 0, n)) return true;
+        }
         return false;
     }
 

@@ -23,7 +23,13 @@ public final class EvalContext {
     private final String[][] shortIds = new String[256][];
     private final String[][] paths = new String[4096][];
     static final long ANCESTOR_TTL_NANOS = 1_000_000_000L;
-    private final ProcessInfo[] ancestorKeys = new ProcessInfo[8192], ancestorValues = new ProcessInfo[8192];
+    /** Marks a memo slot not computed for the current event. */
+    private static final ProcessInfo UNSET = new ProcessInfo("", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(), false, "", 0, 0, null, null);
+    private ProcessInfo memoParent = UNSET, memoGrandparent = UNSET;
+    private ProcessInfo memoFactsKey;
+    private Facts memoFacts;
+    private final int[] ancestorPids = new int[8192];
+    private final ProcessInfo[] ancestorValues = new ProcessInfo[8192];
     private final long[] ancestorTimes = new long[8192];
     private long factMisses;
 
@@ -36,10 +42,28 @@ public final class EvalContext {
         this(ProcessLookup.NONE, null);
     }
 
+    /** Called by the engine before an event's rules run: forgets the previous event's memo. */
+    void begin() {
+        memoParent = memoGrandparent = UNSET;
+    }
+
     /** Level 0 is the process itself, 1 its parent, 2 the grandparent...; null past the known chain. */
     ProcessInfo ancestor(RuleEvent e, int level) {
         ProcessInfo p = e.process();
         if (level == 0 || p == null) return p;
+        // Dozens of rules ask for the parent and grandparent of the same event: walk once.
+        if (level == 1) {
+            if (memoParent == UNSET) memoParent = walk(e, p, 1);
+            return memoParent;
+        }
+        if (level == 2) {
+            if (memoGrandparent == UNSET) memoGrandparent = walk(e, p, 2);
+            return memoGrandparent;
+        }
+        return walk(e, p, level);
+    }
+
+    private ProcessInfo walk(RuleEvent e, ProcessInfo p, int level) {
         ProcessInfo a = e.parent();
         long now = e.ktime();
         if (a == null) a = parentOf(p, now);
@@ -48,17 +72,19 @@ public final class EvalContext {
     }
 
     /**
-     * The parent image of {@code p} as the lookup knew it at most {@link #ANCESTOR_TTL_NANOS}
-     * ago. Remembering it per image (by identity) keeps the lookup, whose map boxes the pid, off
-     * the per-event path; the time bound keeps a re-exec'd ancestor's name from going stale.
+     * The image of process {@code ppid} as the lookup knew it at most {@link #ANCESTOR_TTL_NANOS}
+     * ago (absent ones included). Remembering it by pid keeps the lookup, whose map boxes the
+     * pid, off the per-event path for every child of the same parent; the time bound keeps a
+     * re-exec'd ancestor's name, or a reused pid, from going stale for long.
      */
     private ProcessInfo parentOf(ProcessInfo p, long now) {
-        int slot = System.identityHashCode(p) & (ancestorKeys.length - 1);
-        // Absolute difference: events from different rings and sensors arrive slightly out of time order.
-        if (ancestorKeys[slot] == p && Math.abs(now - ancestorTimes[slot]) < ANCESTOR_TTL_NANOS) return ancestorValues[slot];
         int ppid = p.ppid();
-        ProcessInfo a = ppid > 0 && ppid != p.pid() ? lookup.byPid(ppid) : null;
-        ancestorKeys[slot] = p;
+        if (ppid <= 0 || ppid == p.pid()) return null;
+        int slot = ppid & (ancestorPids.length - 1);
+        // Absolute difference: events from different rings and sensors arrive slightly out of time order.
+        if (ancestorPids[slot] == ppid && Math.abs(now - ancestorTimes[slot]) < ANCESTOR_TTL_NANOS) return ancestorValues[slot];
+        ProcessInfo a = lookup.byPid(ppid);
+        ancestorPids[slot] = ppid;
         ancestorValues[slot] = a;
         ancestorTimes[slot] = now;
         return a;
@@ -70,6 +96,14 @@ public final class EvalContext {
 
     /** Two-way set associative, so that two busy processes whose keys collide do not evict each other on every event. */
     Facts facts(ProcessInfo p) {
+        if (p == memoFactsKey) return memoFacts;
+        Facts f = lookupFacts(p);
+        memoFactsKey = p;
+        memoFacts = f;
+        return f;
+    }
+
+    private Facts lookupFacts(ProcessInfo p) {
         String binary = p.binary();
         List<String> args = p.args();
         int slot = ((System.identityHashCode(binary) * 31 + System.identityHashCode(args)) & (facts.length / 2 - 1)) * 2;

@@ -9,7 +9,15 @@ abstract class Pred {
     abstract boolean test(RuleEvent e, EvalContext c);
 
     /** The evt.type values this node can match at all; null when it does not restrict them. */
-    Set<String> evtTypes() {
+    final Set<String> evtTypes() {
+        return values("evt.type");
+    }
+
+    /**
+     * The values of the string field {@code field} this node can match at all (= and in tests
+     * reachable through and/or); null when it does not restrict them. Rules are indexed by it.
+     */
+    Set<String> values(String field) {
         return null;
     }
 
@@ -33,10 +41,10 @@ abstract class Pred {
         }
 
         @Override
-        Set<String> evtTypes() {
+        Set<String> values(String field) {
             Set<String> out = null;
             for (Pred p : ps) {
-                Set<String> t = p.evtTypes();
+                Set<String> t = p.values(field);
                 if (t == null) continue;
                 if (out == null) out = new HashSet<>(t);
                 else out.retainAll(t);
@@ -59,10 +67,10 @@ abstract class Pred {
         }
 
         @Override
-        Set<String> evtTypes() {
+        Set<String> values(String field) {
             Set<String> out = new HashSet<>();
             for (Pred p : ps) {
-                Set<String> t = p.evtTypes();
+                Set<String> t = p.values(field);
                 if (t == null) return null;
                 out.addAll(t);
             }
@@ -96,7 +104,7 @@ abstract class Pred {
         }
 
         @Override
-        Set<String> evtTypes() {
+        Set<String> values(String field) {
             return value ? null : Set.of();
         }
     }
@@ -105,12 +113,13 @@ abstract class Pred {
     static final class Str extends Pred {
         private final Field f;
         private final StrTest t;
-        private final Set<String> types;
+        private final Set<String> equalTo;
 
-        Str(Field f, StrTest t, Set<String> evtTypes) {
+        /** @param equalTo the values an = or in test accepts, null for other operators */
+        Str(Field f, StrTest t, Set<String> equalTo) {
             this.f = f;
             this.t = t;
-            this.types = evtTypes;
+            this.equalTo = equalTo;
         }
 
         @Override
@@ -127,8 +136,8 @@ abstract class Pred {
         }
 
         @Override
-        Set<String> evtTypes() {
-            return types;
+        Set<String> values(String field) {
+            return f.type() == Field.Type.STRING && f.name().equals(field) ? equalTo : null;
         }
     }
 

@@ -16,6 +16,16 @@ import java.util.List;
  * }</pre>
  */
 public final class RuleEngine {
+    private static final Field PROC_NAME = procName();
+
+    private static Field procName() {
+        try {
+            return Fields.resolve("proc.name", null);
+        } catch (FieldException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private final RuleSet rules;
     private final EvalContext context;
     private long evaluated, matched;
@@ -43,16 +53,27 @@ public final class RuleEngine {
 
     /** Tests every rule that can match {@code e}; returns how many matched. */
     public int evaluate(RuleEvent e, AlertSink sink) {
-        CompiledRule[] candidates = rules.forType(e.evtType());
+        RuleSet.Bucket b = rules.forType(e.evtType());
+        context.begin();
+        int n = run(b.always(), e, sink);
+        if (!b.byProcName().isEmpty()) {
+            String name = PROC_NAME.str(e, context);
+            CompiledRule[] named = name == null ? null : b.byProcName().get(name);
+            if (named != null) n += run(named, e, sink);
+        }
+        evaluated++;
+        matched += n;
+        return n;
+    }
+
+    private int run(CompiledRule[] candidates, RuleEvent e, AlertSink sink) {
         int n = 0;
         for (CompiledRule r : candidates) {
-            if (r.matches(e, context)) {
+            if (r.test(e, context)) {
                 n++;
                 sink.onMatch(r, e, context);
             }
         }
-        evaluated++;
-        matched += n;
         return n;
     }
 

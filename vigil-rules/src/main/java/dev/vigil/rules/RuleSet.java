@@ -52,8 +52,28 @@ public final class RuleSet {
 
     private final List<CompiledRule> rules;
     private final Report report;
-    private final Map<String, CompiledRule[]> byType = new HashMap<>();
-    private final CompiledRule[] anyType;
+    private final Map<String, Bucket> byType = new HashMap<>();
+    private final Bucket anyType;
+
+    /**
+     * The rules an event of one type can match, split by process name: rules that can only match
+     * some process names ({@code proc.name in (...)} reachable through and/or) are looked up by
+     * the event's process name, the others always run. Most rules name their processes, so an
+     * event runs a handful of rules instead of every rule of its type.
+     */
+    record Bucket(CompiledRule[] always, Map<String, CompiledRule[]> byProcName) {
+        static Bucket of(List<CompiledRule> rules) {
+            List<CompiledRule> always = new ArrayList<>();
+            Map<String, List<CompiledRule>> named = new HashMap<>();
+            for (CompiledRule r : rules) {
+                if (r.procNames() == null) always.add(r);
+                else for (String n : r.procNames()) named.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
+            }
+            Map<String, CompiledRule[]> byName = new HashMap<>();
+            named.forEach((n, rs) -> byName.put(n, rs.toArray(CompiledRule[]::new)));
+            return new Bucket(always.toArray(CompiledRule[]::new), byName);
+        }
+    }
 
     private RuleSet(List<CompiledRule> rules, Report report) {
         this.rules = List.copyOf(rules);
@@ -64,11 +84,11 @@ public final class RuleSet {
             if (r.evtTypes() == null) untyped.add(r);
             else for (String t : r.evtTypes()) typed.computeIfAbsent(t, x -> new ArrayList<>());
         }
-        // Each type's array keeps file order and includes the rules that run on every type.
+        // Each type's bucket keeps file order and includes the rules that run on every type.
         for (String t : typed.keySet()) {
-            byType.put(t, rules.stream().filter(r -> r.evtTypes() == null || r.evtTypes().contains(t)).toArray(CompiledRule[]::new));
+            byType.put(t, Bucket.of(rules.stream().filter(r -> r.evtTypes() == null || r.evtTypes().contains(t)).toList()));
         }
-        anyType = untyped.toArray(CompiledRule[]::new);
+        anyType = Bucket.of(untyped);
     }
 
     /** The active rules, in file order. */
@@ -81,9 +101,18 @@ public final class RuleSet {
     }
 
     /** The rules an event of this type must be tested against; allocation-free. */
-    CompiledRule[] forType(String evtType) {
-        CompiledRule[] r = byType.get(evtType);
-        return r != null ? r : anyType;
+    Bucket forType(String evtType) {
+        Bucket b = byType.get(evtType);
+        return b != null ? b : anyType;
+    }
+
+    /** The rules an event of this type and process name runs, in file order (for tests and tools; allocates). */
+    List<CompiledRule> candidates(String evtType, String procName) {
+        Bucket b = forType(evtType);
+        Set<CompiledRule> out = new java.util.HashSet<>(List.of(b.always()));
+        CompiledRule[] named = procName == null ? null : b.byProcName().get(procName);
+        if (named != null) out.addAll(List.of(named));
+        return rules.stream().filter(out::contains).toList();
     }
 
     /** Vigil's built-in rule set. */

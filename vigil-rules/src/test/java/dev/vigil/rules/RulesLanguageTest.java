@@ -176,12 +176,22 @@ class RulesLanguageTest {
         assertThat(set.rules().get(1).evtTypes()).containsExactlyInAnyOrder("open", "openat");
         assertThat(set.rules().get(2).evtTypes()).isNull();
         assertThat(set.report().warnings()).singleElement().asString().contains("rule \"Any\"", "no evt.type restriction");
-        assertThat(names(set.forType("execve"))).containsExactly("Exec", "Any");
-        assertThat(names(set.forType("openat"))).containsExactly("Open", "Any");
-        assertThat(names(set.forType("connect"))).containsExactly("Any");
+        assertThat(names(set.candidates("execve", "ls"))).containsExactly("Exec", "Any");
+        assertThat(names(set.candidates("execve", "cat"))).as("indexed by process name too").isEmpty();
+        assertThat(names(set.candidates("openat", "cat"))).containsExactly("Open");
+        assertThat(names(set.candidates("connect", "ls"))).containsExactly("Any");
+        assertThat(set.rules().get(1).procNames()).isNull();
     }
 
-    private static List<String> names(CompiledRule[] rules) {
+    @Test
+    void processNameIndexFollowsAndOr() {
+        RuleSet set = rule("spawned and (proc.name in (shells) or (proc.name = nc and proc.args contains -e)) and not proc.pname = sshd");
+        assertThat(set.rules().getFirst().procNames()).containsExactlyInAnyOrder("bash", "sh", "nc");
+        assertThat(rule("spawned and (proc.name = nc or user.uid = 0)").rules().getFirst().procNames()).isNull();
+        assertThat(rule("spawned and not proc.name = nc").rules().getFirst().procNames()).isNull();
+    }
+
+    private static List<String> names(List<CompiledRule> rules) {
         List<String> out = new ArrayList<>();
         for (CompiledRule r : rules) out.add(r.name());
         return out;
