@@ -10,6 +10,8 @@ public final class CompiledRule {
     private final Priority priority;
     private final List<String> tags;
     private final Pred predicate;
+    /** What the engine runs: the predicate simplified for events the index selected. */
+    private final Pred indexed;
     private final OutputTemplate output;
     private final Set<String> evtTypes, procNames;
 
@@ -26,6 +28,7 @@ public final class CompiledRule {
         this.output = output;
         this.evtTypes = predicate.evtTypes() == null ? null : Set.copyOf(predicate.evtTypes());
         this.procNames = predicate.values("proc.name") == null ? null : Set.copyOf(predicate.values("proc.name"));
+        this.indexed = Pred.forIndex(predicate, evtTypes);
     }
 
     /** Tests this one rule against an event (the engine tests many per event through {@link #test}). */
@@ -36,7 +39,7 @@ public final class CompiledRule {
 
     /** Within {@link RuleEngine#evaluate}, which has already started the event on the context. */
     boolean test(RuleEvent e, EvalContext c) {
-        return predicate.test(e, c);
+        return indexed.test(e, c);
     }
 
     /** The rule's output with the event's values; allocates (call it for matches only). */

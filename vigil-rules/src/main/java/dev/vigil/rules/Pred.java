@@ -27,6 +27,29 @@ abstract class Pred {
         boolean test(String s);
     }
 
+    /**
+     * The same test, cheaper when run from the rule index: nested and-chains (macros) flattened
+     * into one, and evt.type tests the index already guarantees ({@code types} is the rule's
+     * indexed set) dropped. Shared macro objects are not changed.
+     */
+    static Pred forIndex(Pred p, Set<String> types) {
+        if (!(p instanceof And)) return p;
+        java.util.List<Pred> flat = new java.util.ArrayList<>();
+        flatten(p, types, flat);
+        if (flat.isEmpty()) return new Const(true);
+        return flat.size() == 1 ? flat.getFirst() : new And(flat.toArray(Pred[]::new));
+    }
+
+    private static void flatten(Pred p, Set<String> types, java.util.List<Pred> out) {
+        if (p instanceof And a) {
+            for (Pred c : a.ps) flatten(c, types, out);
+        } else if (types != null && p instanceof Str s && s.f.name().equals("evt.type") && s.equalTo != null && s.equalTo.containsAll(types)) {
+            // always true for the events the index hands this rule
+        } else {
+            out.add(p);
+        }
+    }
+
     static final class And extends Pred {
         private final Pred[] ps;
 
