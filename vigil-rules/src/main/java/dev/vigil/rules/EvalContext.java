@@ -18,7 +18,7 @@ public final class EvalContext {
 
     private final ProcessLookup lookup;
     private final IntFunction<String> userNames;
-    private final Facts[] facts = new Facts[8192];
+    private final Facts[] facts = new Facts[32768];
     private final String[][] images = new String[256][];
     private final String[][] shortIds = new String[256][];
     private final String[][] paths = new String[4096][];
