@@ -21,6 +21,7 @@ public final class EvalContext {
     private final Facts[] facts = new Facts[32768];
     private final String[][] images = new String[256][];
     private final String[][] shortIds = new String[256][];
+    private final String[][] names = new String[4096][];
     private final String[][] paths = new String[4096][];
     static final long ANCESTOR_TTL_NANOS = 1_000_000_000L;
     /** Marks a memo slot not computed for the current event. */
@@ -115,11 +116,22 @@ public final class EvalContext {
             facts[slot] = g;
             return g;
         }
-        g = new Facts(binary, args);
+        g = new Facts(binary, args, baseName(args.isEmpty() || !binary.isEmpty() ? binary : args.getFirst()));
         facts[slot + 1] = f;
         facts[slot] = g;
         factMisses++;
         return g;
+    }
+
+    /** The last path component, cached by the path's identity: binaries repeat (the decoder interns them). */
+    private String baseName(String path) {
+        int slot = System.identityHashCode(path) & (names.length - 1);
+        String[] e = names[slot];
+        if (e == null || e[0] != path) {
+            e = new String[]{path, path.substring(path.lastIndexOf('/') + 1)};
+            names[slot] = e;
+        }
+        return e[1];
     }
 
     /** How many process images needed their derived strings built (each allocates once). */
@@ -184,18 +196,19 @@ public final class EvalContext {
         final List<String> args;
         final String name, exe, argLine, cmdline;
 
-        Facts(String binary, List<String> args) {
+        Facts(String binary, List<String> args, String name) {
             this.binary = binary;
             this.args = args;
+            this.name = name;
             exe = args.isEmpty() ? binary : args.getFirst();
-            String base = binary.isEmpty() ? exe : binary;
-            name = base.substring(base.lastIndexOf('/') + 1);
-            StringBuilder b = new StringBuilder();
+            int length = 0;
+            for (int i = 1; i < args.size(); i++) length += args.get(i).length() + 1;
+            StringBuilder b = new StringBuilder(Math.max(0, length - 1));
             for (int i = 1; i < args.size(); i++) {
                 if (i > 1) b.append(' ');
                 b.append(args.get(i));
             }
-            argLine = b.toString();
+            argLine = b.isEmpty() ? "" : b.toString();
             cmdline = argLine.isEmpty() ? name : name + " " + argLine;
         }
     }
