@@ -68,7 +68,7 @@ final class RulesCommand {
             }
             RuleSet set = RuleSet.load(sources);
             RuleSet.Report r = set.report();
-            List<RuleReport> rules = withDefaults ? r.rules().stream().filter(x -> !x.file().equals(RuleSet.defaultSource().name())
+            List<RuleReport> rules = withDefaults ? r.rules().stream().filter(x -> !x.file().equals(RuleSet.DEFAULT_NAME)
                     || x.status() != RuleReport.Status.LOADED).toList() : r.rules();
             List<String> errors = new ArrayList<>(unreadable);
             errors.addAll(r.errors());

@@ -26,7 +26,8 @@ import java.util.Set;
  */
 public final class RuleSet {
     public static final String DEFAULT_RESOURCE = "/dev/vigil/rules/default-rules.yaml";
-    static final String DEFAULT_NAME = "default-rules.yaml";
+    /** The name the default rules carry in reports. */
+    public static final String DEFAULT_NAME = "default-rules.yaml";
 
     /** A rules file's name (for messages) and text. */
     public record Source(String name, String text) {
@@ -159,9 +160,10 @@ public final class RuleSet {
             Definitions next = defs.copy();
             RuleFileReader reader = new RuleFileReader(s.name(), next);
             reader.read(s.text());
-            Compiled c = reader.errors.isEmpty() ? compile(next) : null;
+            // Compiled even when items were bad, so that one check reports every problem of the file.
+            Compiled c = compile(next);
             List<String> fileErrors = new ArrayList<>(reader.errors);
-            if (c != null) fileErrors.addAll(c.errors);
+            fileErrors.addAll(c.errors);
             if (fileErrors.isEmpty()) {
                 defs = next;
                 accepted = c;
@@ -171,7 +173,7 @@ public final class RuleSet {
             errors.addAll(fileErrors);
             rejected.add(s.name());
             // What each rule this file touched would have been, so the report names every one.
-            Compiled attempt = c != null ? c : compile(next);
+            Compiled attempt = c;
             for (String name : reader.touchedRules) {
                 RuleReport r = attempt.reports.get(name);
                 if (r == null) continue;

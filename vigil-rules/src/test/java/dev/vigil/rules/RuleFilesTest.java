@@ -122,6 +122,39 @@ class RuleFilesTest {
     }
 
     @Test
+    void loadFilesReportsAnUnreadableFileAndLoadsTheOthers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path good = dir.resolve("good.yaml");
+        java.nio.file.Files.writeString(good, resource("base.yaml").text());
+        java.nio.file.Path missing = dir.resolve("missing.yaml");
+        RuleSet set = RuleSet.loadFiles(List.of(good, missing));
+        assertThat(set.report().errors()).singleElement().asString().startsWith(missing + ":1: cannot read");
+        assertThat(set.report().rejectedFiles()).containsExactly(missing.toString());
+        assertThat(set.rules()).extracting(CompiledRule::name).contains("Read secret file");
+    }
+
+    @Test
+    void engineLoadRefusesFilesWithErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path bad = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, resource("broken.yaml").text());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleEngine.load(List.of(bad), ProcessLookup.NONE))
+                .isInstanceOf(RuleLoadException.class)
+                .hasMessage(bad + ":2: list \"secret_files\": cannot append to undefined list\n"
+                        + bad + ":13: rule \"Typo rule\": unknown field \"proc.nme\"");
+        java.nio.file.Path tuning = dir.resolve("tuning.yaml");
+        java.nio.file.Files.writeString(tuning, "- rule: Shell Spawned in Container\n  enabled: false\n");
+        RuleEngine engine = assertDoesNotThrowLoad(tuning);
+        assertThat(engine.rules().rules()).extracting(CompiledRule::name).doesNotContain("Shell Spawned in Container").contains("Nsenter Executed");
+    }
+
+    private static RuleEngine assertDoesNotThrowLoad(java.nio.file.Path file) {
+        try {
+            return RuleEngine.load(List.of(file), ProcessLookup.NONE);
+        } catch (RuleLoadException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void skipIfUnknownFilterSkipsInsteadOfFailing() {
         RuleSet set = RuleSet.load(List.of(new RuleSet.Source("t.yaml", """
                 - rule: Future field
