@@ -15,7 +15,7 @@ import java.nio.file.Path;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Container runtime security on eBPF.",
         subcommands = {AgentCommand.class, StatusCommand.class, FeaturesCommand.class, EventsCommand.class, ContainersCommand.class,
-                PolicyCommand.class, NetCommand.class, AlertsCommand.class, StatsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+                PolicyCommand.class, NetCommand.class, RulesCommand.class, AlertsCommand.class, StatsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final Path DEFAULT_SOCKET = Path.of("/run/vigil/vigil.sock");
 

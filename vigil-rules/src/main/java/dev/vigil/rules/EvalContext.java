@@ -1,0 +1,215 @@
+package dev.vigil.rules;
+
+import dev.vigil.events.process.ProcessInfo;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Per-thread evaluation state: how to find ancestors and user names, and small caches of
+ * strings derived from a process image (proc.name, proc.cmdline, ...). The caches are keyed by
+ * the identity of the image's binary and argument list, which fork children share with their
+ * parent, so a process pays for its derived strings once, at its first evaluated event, and
+ * every later event reads them without allocating. Not thread-safe: one per evaluating thread.
+ */
+public final class EvalContext {
+    /** Ancestors further up than this are not walked (a loop in a stale cache must not hang the pipeline). */
+    static final int MAX_DEPTH = 16;
+
+    private final ProcessLookup lookup;
+    private final IntFunction<String> userNames;
+    private final Facts[] facts = new Facts[32768];
+    private final String[][] images = new String[256][];
+    private final String[][] shortIds = new String[256][];
+    private final String[][] names = new String[4096][];
+    private final String[][] paths = new String[4096][];
+    static final long ANCESTOR_TTL_NANOS = 1_000_000_000L;
+    /** Marks a memo slot not computed for the current event. */
+    private static final ProcessInfo UNSET = new ProcessInfo("", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(), false, "", 0, 0, null, null);
+    private ProcessInfo memoParent = UNSET, memoGrandparent = UNSET;
+    private ProcessInfo memoFactsKey;
+    private Facts memoFacts;
+    private final int[] ancestorPids = new int[8192];
+    private final ProcessInfo[] ancestorValues = new ProcessInfo[8192];
+    private final long[] ancestorTimes = new long[8192];
+    private long factMisses;
+
+    public EvalContext(ProcessLookup lookup, IntFunction<String> userNames) {
+        this.lookup = lookup == null ? ProcessLookup.NONE : lookup;
+        this.userNames = userNames == null ? uid -> uid == 0 ? "root" : null : userNames;
+    }
+
+    public EvalContext() {
+        this(ProcessLookup.NONE, null);
+    }
+
+    /** Called by the engine before an event's rules run: forgets the previous event's memo. */
+    void begin() {
+        memoParent = memoGrandparent = UNSET;
+    }
+
+    /** Level 0 is the process itself, 1 its parent, 2 the grandparent...; null past the known chain. */
+    ProcessInfo ancestor(RuleEvent e, int level) {
+        ProcessInfo p = e.process();
+        if (level == 0 || p == null) return p;
+        // Dozens of rules ask for the parent and grandparent of the same event: walk once.
+        if (level == 1) {
+            if (memoParent == UNSET) memoParent = walk(e, p, 1);
+            return memoParent;
+        }
+        if (level == 2) {
+            if (memoGrandparent == UNSET) memoGrandparent = walk(e, p, 2);
+            return memoGrandparent;
+        }
+        return walk(e, p, level);
+    }
+
+    private ProcessInfo walk(RuleEvent e, ProcessInfo p, int level) {
+        ProcessInfo a = e.parent();
+        long now = e.ktime();
+        if (a == null) a = parentOf(p, now);
+        for (int i = 1; i < level && a != null; i++) a = parentOf(a, now);
+        return a;
+    }
+
+    /**
+     * The image of process {@code ppid} as the lookup knew it at most {@link #ANCESTOR_TTL_NANOS}
+     * ago (absent ones included). Remembering it by pid keeps the lookup, whose map boxes the
+     * pid, off the per-event path for every child of the same parent; the time bound keeps a
+     * re-exec'd ancestor's name, or a reused pid, from going stale for long.
+     */
+    private ProcessInfo parentOf(ProcessInfo p, long now) {
+        int ppid = p.ppid();
+        if (ppid <= 0 || ppid == p.pid()) return null;
+        int slot = ppid & (ancestorPids.length - 1);
+        // Absolute difference: events from different rings and sensors arrive slightly out of time order.
+        if (ancestorPids[slot] == ppid && Math.abs(now - ancestorTimes[slot]) < ANCESTOR_TTL_NANOS) return ancestorValues[slot];
+        ProcessInfo a = lookup.byPid(ppid);
+        ancestorPids[slot] = ppid;
+        ancestorValues[slot] = a;
+        ancestorTimes[slot] = now;
+        return a;
+    }
+
+    String userName(int uid) {
+        return uid < 0 ? null : userNames.apply(uid);
+    }
+
+    /** Two-way set associative, so that two busy processes whose keys collide do not evict each other on every event. */
+    Facts facts(ProcessInfo p) {
+        if (p == memoFactsKey) return memoFacts;
+        Facts f = lookupFacts(p);
+        memoFactsKey = p;
+        memoFacts = f;
+        return f;
+    }
+
+    private Facts lookupFacts(ProcessInfo p) {
+        String binary = p.binary();
+        List<String> args = p.args();
+        int slot = ((System.identityHashCode(binary) * 31 + System.identityHashCode(args)) & (facts.length / 2 - 1)) * 2;
+        Facts f = facts[slot];
+        if (f != null && f.binary == binary && f.args == args) return f;
+        Facts g = facts[slot + 1];
+        if (g != null && g.binary == binary && g.args == args) {
+            facts[slot + 1] = f; // most recently used first
+            facts[slot] = g;
+            return g;
+        }
+        g = new Facts(binary, args, baseName(args.isEmpty() || !binary.isEmpty() ? binary : args.getFirst()));
+        facts[slot + 1] = f;
+        facts[slot] = g;
+        factMisses++;
+        return g;
+    }
+
+    /** The last path component, cached by the path's identity: binaries repeat (the decoder interns them). */
+    private String baseName(String path) {
+        int slot = System.identityHashCode(path) & (names.length - 1);
+        String[] e = names[slot];
+        if (e == null || e[0] != path) {
+            e = new String[]{path, path.substring(path.lastIndexOf('/') + 1)};
+            names[slot] = e;
+        }
+        return e[1];
+    }
+
+    /** How many process images needed their derived strings built (each allocates once). */
+    public long factMisses() {
+        return factMisses;
+    }
+
+    String directory(String path) {
+        return splitPath(path)[1];
+    }
+
+    String filename(String path) {
+        return splitPath(path)[2];
+    }
+
+    /**
+     * {path, directory, file name}, cached by the path's identity: decoders hand out the same
+     * String for the same bytes (StringCache), so repeated paths are split once.
+     */
+    private String[] splitPath(String path) {
+        int slot = System.identityHashCode(path) & (paths.length - 1);
+        String[] split = paths[slot];
+        if (split == null || split[0] != path) {
+            int slash = path.lastIndexOf('/');
+            split = new String[]{path, slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash), path.substring(slash + 1)};
+            paths[slot] = split;
+        }
+        return split;
+    }
+
+    /** The 12-character container id Falco's container.id shows, cached by the full id's identity. */
+    String shortId(String id) {
+        if (id.length() <= 12) return id;
+        int slot = System.identityHashCode(id) & (shortIds.length - 1);
+        String[] e = shortIds[slot];
+        if (e == null || e[0] != id) {
+            e = new String[]{id, id.substring(0, 12)};
+            shortIds[slot] = e;
+        }
+        return e[1];
+    }
+
+    /** {repository, tag} of an image reference, cached by the reference's identity. */
+    String[] image(String ref) {
+        int slot = System.identityHashCode(ref) & (images.length - 1);
+        String[] split = images[slot];
+        if (split == null || split[0] != ref) {
+            String r = ref;
+            int at = r.indexOf('@');
+            if (at >= 0) r = r.substring(0, at);
+            int colon = r.lastIndexOf(':');
+            boolean tagged = colon > r.lastIndexOf('/');
+            split = new String[]{ref, tagged ? r.substring(0, colon) : r, tagged ? r.substring(colon + 1) : at >= 0 ? "" : "latest"};
+            images[slot] = split;
+        }
+        return split;
+    }
+
+    /** Strings Falco derives from a process image. */
+    static final class Facts {
+        final String binary;
+        final List<String> args;
+        final String name, exe, argLine, cmdline;
+
+        Facts(String binary, List<String> args, String name) {
+            this.binary = binary;
+            this.args = args;
+            this.name = name;
+            exe = args.isEmpty() ? binary : args.getFirst();
+            int length = 0;
+            for (int i = 1; i < args.size(); i++) length += args.get(i).length() + 1;
+            StringBuilder b = new StringBuilder(Math.max(0, length - 1));
+            for (int i = 1; i < args.size(); i++) {
+                if (i > 1) b.append(' ');
+                b.append(args.get(i));
+            }
+            argLine = b.isEmpty() ? "" : b.toString();
+            cmdline = argLine.isEmpty() ? name : name + " " + argLine;
+        }
+    }
+}
