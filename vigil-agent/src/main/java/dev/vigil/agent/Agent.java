@@ -5,7 +5,11 @@ import dev.vigil.agent.api.SubscriptionHub;
 import dev.vigil.agent.config.AgentConfig;
 import dev.vigil.agent.metrics.MetricsServer;
 import dev.vigil.agent.policy.PolicyRegistry;
+import dev.vigil.agent.detect.RuleDetector;
 import dev.vigil.agent.guard.EscapeGuard;
+import dev.vigil.rules.RuleEngine;
+import dev.vigil.rules.RuleLoadException;
+import dev.vigil.rules.RuleReport;
 import dev.vigil.agent.guard.GuardStage;
 import dev.vigil.agent.sensor.SensorSet;
 import dev.vigil.agent.sensor.SensorSpec;
@@ -94,6 +98,7 @@ public final class Agent implements AutoCloseable {
     private ApiServer api;
     private MetricsServer metrics;
     private EscapeGuard guard;
+    private RuleDetector rules;
     private final AlertCounter alertCounter = new AlertCounter();
     private dev.vigil.agent.net.NetworkProtection network;
 
@@ -136,8 +141,10 @@ public final class Agent implements AutoCloseable {
                     this::guardProgramAttached);
             EscapeGuard g = guard;
             GuardStage guardStage = new GuardStage(cache, resolver, g::hostMounts, g::library);
+            this.rules = detector(config.rules(), cache);
+            RuleDetector detector = rules;
             this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory), guardStage), cache, inventory, sinks, clock,
-                    config.ringBuffer().pollMillis(), this::reportLosses);
+                    config.ringBuffer().pollMillis(), this::reportLosses, detector == null ? (e, out) -> {} : detector::observe);
             inventory.addListener(new ContainerEvents(pipeline));
             inventory.addListener(guard);
             policies.onChange(guard::recompile);
@@ -174,6 +181,22 @@ public final class Agent implements AutoCloseable {
             sensors.close();
             core.close();
             throw e;
+        }
+    }
+
+    /** The shipped rules plus the configured files; a file that does not load stops the agent with its errors. */
+    private static RuleDetector detector(AgentConfig.RulesConfig c, ProcessCache cache) {
+        if (!c.enabled()) return null;
+        try {
+            RuleEngine engine = RuleEngine.load(c.files().stream().map(Path::of).toList(), cache::get);
+            var report = engine.rules().report();
+            LOG.log(System.Logger.Level.INFO, "detection rules: " + report.count(RuleReport.Status.LOADED) + " loaded, "
+                    + report.count(RuleReport.Status.SKIPPED) + " skipped (fields Vigil does not provide), "
+                    + report.count(RuleReport.Status.DISABLED) + " disabled");
+            report.warnings().forEach(w -> LOG.log(System.Logger.Level.INFO, "detection rules: " + w));
+            return new RuleDetector(engine, cache);
+        } catch (RuleLoadException e) {
+            throw new IllegalStateException("detection rules did not load:\n" + String.join("\n", e.errors()), e);
         }
     }
 
@@ -391,6 +414,11 @@ public final class Agent implements AutoCloseable {
     /** Alerts so far, by rule, and blocks by mechanism (for the metrics). */
     public AlertCounter alerts() {
         return alertCounter;
+    }
+
+    /** The detection rules in force, or null when disabled in the configuration. */
+    public RuleDetector rules() {
+        return rules;
     }
 
     /** Escape protection: per-protection actions and enforcement mechanisms in force. */

@@ -104,6 +104,18 @@ public final class EvalContext {
         return f;
     }
 
+    /**
+     * proc.name as Falco means it (the task's comm): the executable's own name, except for
+     * multi-call binaries (busybox, toybox) reached through applet links, where the kernel names
+     * the task after the link it was started by, which argv[0] carries.
+     */
+    private String procName(String binary, List<String> args) {
+        if (args.isEmpty()) return baseName(binary);
+        if (binary.isEmpty()) return baseName(args.getFirst());
+        String own = baseName(binary);
+        return own.equals("busybox") || own.equals("toybox") ? baseName(args.getFirst()) : own;
+    }
+
     private Facts lookupFacts(ProcessInfo p) {
         String binary = p.binary();
         List<String> args = p.args();
@@ -116,7 +128,7 @@ public final class EvalContext {
             facts[slot] = g;
             return g;
         }
-        g = new Facts(binary, args, baseName(args.isEmpty() || !binary.isEmpty() ? binary : args.getFirst()));
+        g = new Facts(binary, args, procName(binary, args));
         facts[slot + 1] = f;
         facts[slot] = g;
         factMisses++;

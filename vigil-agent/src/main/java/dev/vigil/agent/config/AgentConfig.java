@@ -12,7 +12,8 @@ public record AgentConfig(
         @JsonProperty("api") ApiConfig api,
         @JsonProperty("policies") PoliciesConfig policies,
         @JsonProperty("store") StoreConfig store,
-        @JsonProperty("metrics") MetricsConfig metrics) {
+        @JsonProperty("metrics") MetricsConfig metrics,
+        @JsonProperty("rules") RulesConfig rules) {
 
     public record Output(@JsonProperty("path") String path, @JsonProperty("format") Format format) {}
 
@@ -56,6 +57,9 @@ public record AgentConfig(
             @JsonProperty("maxAgeDays") Integer maxAgeDays,
             @JsonProperty("maxBytes") Long maxBytes) {}
 
+    /** Detection rules: the shipped set, plus rule files in Falco's syntax loaded after it in order (docs/rules.md). */
+    public record RulesConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("files") java.util.List<String> files) {}
+
     public record MetricsConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("address") String address) {}
 
     /** Rejects values the kernel or the agent cannot work with, naming the key. */
@@ -90,6 +94,9 @@ public record AgentConfig(
             if (blank(t)) throw new ConfigException("store.types must not contain an empty type");
         }
         if (metrics.enabled()) hostPort("metrics.address", metrics.address());
+        for (String f : rules.files()) {
+            if (blank(f)) throw new ConfigException("rules.files must not contain an empty path");
+        }
         return this;
     }
 

@@ -54,12 +54,17 @@ public final class EventPipeline implements AutoCloseable {
     private final Queue<Event> sideEvents = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sideQueued = new AtomicInteger();
     private volatile boolean running = true;
+    private final java.util.function.BiConsumer<Event, java.util.function.Consumer<Event>> detector;
     private final java.util.concurrent.atomic.AtomicLong sideDropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile long events, unknownRecords, sinkFailures;
 
+    /**
+     * @param detector sees every decoded event on this thread and may add events (alerts) after it
+     */
     public EventPipeline(RingBuffer ring, List<RecordStage> stages, ProcessCache cache, ContainerInventory inventory, List<EventSink> sinks,
-                         KernelClock clock, int pollMillis, Runnable periodic) {
+                         KernelClock clock, int pollMillis, Runnable periodic, java.util.function.BiConsumer<Event, java.util.function.Consumer<Event>> detector) {
         this.ring = ring;
+        this.detector = detector;
         this.metadataWait = new ContainerMetadataWait(inventory, METADATA_WAIT, 16384);
         for (RecordStage stage : stages) {
             for (int type : stage.recordTypes()) stageByType[type] = stage;
@@ -97,7 +102,11 @@ public final class EventPipeline implements AutoCloseable {
                 return;
             }
             Event event = stage.onRecord(view);
-            if (event != null) metadataWait.submit(event, System.nanoTime(), this::emit);
+            if (event != null) {
+                long now = System.nanoTime();
+                metadataWait.submit(event, now, this::emit);
+                detector.accept(event, found -> metadataWait.submit(found, now, this::emit));
+            }
         };
         long nextMaintain = 0, nextResync = System.nanoTime() + RESYNC_CLOCK_EVERY;
         while (running) {
