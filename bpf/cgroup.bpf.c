@@ -80,12 +80,52 @@ static __always_inline void vigil_guard_inherit(struct cgroup *cgrp)
 	bpf_map_update_elem(&vigil_guard_scope, &id, &fresh, BPF_NOEXIST);
 }
 
+#define VIGIL_PARENT_NAME_MAX 16
+
+static __always_inline bool vigil_name_is(const char *name, const char *want, int len)
+{
+	int i;
+
+	for (i = 0; i < VIGIL_PARENT_NAME_MAX; i++) {
+		if (i >= len)
+			return name[i] == 0;
+		if (name[i] != want[i])
+			return false;
+	}
+	return false;
+}
+
+/*
+ * A runtime's container parent made while the agent runs (the first container of a fresh
+ * node): it becomes a parent at once, so the containers made under it next are guarded from
+ * their first instruction. The names are the top-level ones runtimes use (EscapeGuard's list).
+ */
+static __always_inline void vigil_guard_learn_parent(struct cgroup *cgrp, const char *path)
+{
+	char name[VIGIL_PARENT_NAME_MAX + 1] = {};
+	__u64 id;
+	__u32 one = 1;
+
+	if (BPF_CORE_READ(cgrp, level) != 1)
+		return;
+	if (bpf_probe_read_kernel_str(name, sizeof(name), path) <= 0)
+		return;
+	if (!vigil_name_is(name, "/libpod_parent", 14) && !vigil_name_is(name, "/kubepods", 9) &&
+	    !vigil_name_is(name, "/kubepods.slice", 15) && !vigil_name_is(name, "/docker", 7) &&
+	    !vigil_name_is(name, "/machine.slice", 14))
+		return;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_update_elem(&vigil_guard_parents, &id, &one, BPF_ANY);
+}
+
 /* cgroup_mkdir fires once the directory exists and has its id, before any task can join it. */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(vigil_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	if (BPF_CORE_READ(cgrp, root, hierarchy_id) == 0)
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) == 0) {
 		vigil_guard_inherit(cgrp);
+		vigil_guard_learn_parent(cgrp, path);
+	}
 	return vigil_cgroup_record(cgrp, path, VIGIL_EV_CGROUP_MKDIR);
 }
 

@@ -255,6 +255,29 @@ class EscapeProtectionTest {
     }
 
     @Test
+    void aContainerParentMadeAfterTheAgentStartedGuardsWhatIsMadeUnderIt() throws Exception {
+        Path root = dev.vigil.kernel.Filesystems.cgroup2Root().orElseThrow();
+        Path parent = root.resolve("docker");
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(parent), "a docker cgroup exists already on this host");
+        Path child = parent.resolve("vigil-test-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectory(parent);
+        try {
+            Files.createDirectory(child);
+            // A process the test starts joins the new cgroup, then runs an unambiguous escape through busybox's applet dispatch.
+            Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + child.resolve("cgroup.procs") + " && exec busybox nsenter -t 1 -m true")
+                    .redirectErrorStream(true).start();
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isEqualTo(137);
+            JsonNode a = sink.await(e -> e instanceof Alert al && al.rule().equals("escape.command.nsenter-host-namespaces")
+                    && al.process() != null && al.process().pid() == p.pid(), WAIT);
+            assertThat(a.get("action").asText()).isEqualTo("block");
+        } finally {
+            Files.deleteIfExists(child);
+            Files.deleteIfExists(parent);
+        }
+    }
+
+    @Test
     void aHostFileReachedThroughProcPidRootIsTheHostFile() throws Exception {
         long target = hostSleeper();
         // --pid host shows host processes; their /proc/PID/root is the host's root directory.
