@@ -291,17 +291,19 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
         return switch (p) {
             case COMMAND -> programAttached.test("vigil_guard_bprm") ? "lsm (name-only rules), signal at exec (argument rules)"
                     : programAttached.test("vigil_guard_exec") ? "signal at exec" : unavailable(Sensors.ESCAPE_COMMANDS.name());
-            case HOST_FILE, SENSITIVE_HOST_FILE, RELEASE_AGENT, SYSRQ, SYS_KERNEL_WRITE -> fileMode();
-            case CORE_PATTERN, PROC_SYS_WRITE -> hooks ? "cgroup sysctl (EPERM on write)" + orAlso(fileMode()) : fileMode();
-            case BLOCK_DEVICE -> hooks ? "cgroup device (EPERM on open)" + orAlso(fileMode()) : fileMode();
+            case HOST_FILE, SENSITIVE_HOST_FILE -> fileMode(true);
+            case RELEASE_AGENT, SYSRQ, SYS_KERNEL_WRITE -> fileMode(false);
+            case CORE_PATTERN, PROC_SYS_WRITE -> hooks ? "cgroup sysctl (EPERM on write)" + orAlso(fileMode(false)) : fileMode(false);
+            case BLOCK_DEVICE -> hooks ? "cgroup device (EPERM on open)" + orAlso(fileMode(false)) : fileMode(false);
             case MKNOD -> hooks ? "cgroup device (EPERM on mknod)" + orAlso(privMode()) : privMode();
             default -> privMode();
         };
     }
 
-    private String fileMode() {
-        if (programAttached.test("vigil_guard_file_open")) return "lsm (open, unlink, rename, chmod, chown, link, mknod, truncate, symlink)";
-        if (programAttached.test("vigil_guard_openat")) return "signal at open; unlink, rename, chmod, chown, link are unavailable without BPF LSM";
+    /** @param pathOps whether unlink, rename, chmod... matter for the protection (host files), so their mode is said too */
+    private String fileMode(boolean pathOps) {
+        if (programAttached.test("vigil_guard_file_open")) return pathOps ? "lsm (open, unlink, rename, chmod, chown, link, mknod, truncate, symlink)" : "lsm";
+        if (programAttached.test("vigil_guard_openat")) return pathOps ? "signal at open; unlink, rename, chmod, chown, link are unavailable without BPF LSM" : "signal at open";
         return unavailable(Sensors.ESCAPE_FILES.name());
     }
 
