@@ -235,6 +235,11 @@ class UnderlayTest {
         assertThat(enforcer.protectedContainers()).containsExactly(endpoint.id());
         assertThatThrownBy(() -> EndpointSpec.forUnderlay("h", "h", (int) ProcessHandle.current().pid(), null, "eth0"))
                 .hasMessageContaining("host's network namespace");
+        // The enforcer checks the namespace it opened itself, before any name is looked up in it
+        // (a name no host interface has: were the check missing, this would fail on the name instead).
+        EndpointSpec host = new EndpointSpec("host-" + n, "host", null, null, Path.of("/proc/self/ns/net"), "vigil-nx" + n, true);
+        assertThatThrownBy(() -> enforcer.protect(host, Policies.one("h", "{}"))).hasMessageContaining("is the host's network namespace");
+        assertThat(enforcer.protectedContainers()).containsExactly(endpoint.id());
     }
 
     /**
