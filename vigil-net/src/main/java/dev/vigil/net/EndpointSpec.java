@@ -70,9 +70,12 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
         if (sameNamespace(netns, Path.of("/proc/self/ns/net"))) {
             throw new IllegalStateException("container " + name + " uses the host's network namespace: no interface of its own to protect");
         }
-        Commands.Result r = Commands.run(java.util.List.of("nsenter", "--net=" + netns, "ip", "-o", "link", "show", "dev", ifname));
-        if (r.exit() != 0) {
-            throw new IllegalStateException("container " + name + " has no interface " + ifname + " in its network namespace (underlay mode)");
+        // Looked up from inside the namespace (no process forked): the agent retries containers
+        // whose interface has not arrived yet.
+        try (dev.vigil.kernel.NetNamespace ns = dev.vigil.kernel.NetNamespace.open(netns)) {
+            if (ns.ifindex(ifname) == 0) {
+                throw new IllegalStateException("container " + name + " has no interface " + ifname + " in its network namespace (underlay mode)");
+            }
         }
         return new EndpointSpec(id, name, null, cgroupDir != null && Files.isDirectory(cgroupDir) ? cgroupDir : null, netns, ifname, true);
     }

@@ -95,9 +95,18 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
     private void reconcileIfPoliciesChanged() {
         try {
             List<PolicyRegistry.Applied> now = policies.list();
-            if (now.equals(seen)) return;
-            seen = now;
-            for (ContainerInfo c : running.values()) reconcile(c);
+            if (!now.equals(seen)) {
+                seen = now;
+                for (ContainerInfo c : running.values()) reconcile(c);
+                return;
+            }
+            // A container can get its interface after it started (a CNI that moves a macvlan or VF
+            // in once the sandbox runs): retry those not yet protected. Cheap: no process is forked
+            // to find out that an interface is still missing.
+            for (String id : List.copyOf(failures.keySet())) {
+                ContainerInfo c = running.get(id);
+                if (c != null) reconcile(c);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "network policy reconcile failed: " + e.getMessage());
         }
@@ -129,8 +138,10 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
             failures.remove(c.id());
         } catch (RuntimeException e) {
             // The previous policy, if any, stays in force: the enforcer swaps only complete policies.
-            failures.put(c.id(), e.getMessage());
-            LOG.log(System.Logger.Level.WARNING, "network protection for " + c.name() + " (" + c.shortId() + "): " + e.getMessage());
+            // Logged once per distinct reason: failed containers are retried every period.
+            if (!String.valueOf(e.getMessage()).equals(failures.put(c.id(), String.valueOf(e.getMessage())))) {
+                LOG.log(System.Logger.Level.WARNING, "network protection for " + c.name() + " (" + c.shortId() + "): " + e.getMessage());
+            }
         }
     }
 

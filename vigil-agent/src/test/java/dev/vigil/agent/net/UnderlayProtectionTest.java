@@ -71,9 +71,23 @@ class UnderlayProtectionTest {
                 assertThat(net.stats().mode()).isEqualTo("tc+socket (underlay net1)");
                 assertThat(net.stats().packets(name, "ingress", "deny", "tc")).isGreaterThanOrEqualTo(1);
 
+                // The interface arrives after the container started (as when a CNI moves it in late):
+                // the agent retries without a policy change.
+                String inBare = "nsenter --net=/proc/" + podman.pid("bare") + "/ns/net ";
+                String bareAddr = "10.79." + n + ".3";
+                sh("ip -n " + lower + " link add link up0 name mw" + n + " type macvlan mode bridge");
+                sh("ip -n " + lower + " link set mw" + n + " netns " + podman.pid("bare"));
+                sh(inBare + "ip link set mw" + n + " name net1");
+                sh(inBare + "ip addr add " + bareAddr + "/24 dev net1");
+                sh(inBare + "ip link set net1 up");
+                waitFor(() -> !net.failures().containsKey(bareId), "the late interface is protected");
+                assertThat(net.stats().interfaces()).isEqualTo(2);
+                assertThat(ping(lower, bareAddr)).as("the policy's ingress ICMP deny holds on the second container too").isFalse();
+
                 registry.delete("underlay");
                 waitFor(() -> net.stats().interfaces() == 0, "released when no policy selects it");
                 assertThat(ping(lower, addr)).isTrue();
+                assertThat(ping(lower, bareAddr)).isTrue();
                 assertThat(run("sh", "-c", inCt + "tc filter show dev net1 ingress")).doesNotContain("vigil");
             }
         } finally {
