@@ -45,7 +45,7 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
         // A macvlan, ipvlan or VF also shows "@ifN", but N is then the host's physical parent device.
         String kind = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-d", "-o", "link", "show", "dev", ifname));
         if (!kind.contains(" veth ")) {
-            throw new IllegalStateException("container " + name + ": " + ifname + " is not a veth (underlay interfaces are not supported yet)");
+            throw new IllegalStateException("container " + name + ": " + ifname + " is not a veth (for macvlan, ipvlan or VF interfaces set network.underlayInterface: underlay mode)");
         }
         String out = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-o", "link", "show"));
         Matcher m = LINK.matcher(out);
