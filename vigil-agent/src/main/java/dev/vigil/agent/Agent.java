@@ -148,7 +148,7 @@ public final class Agent implements AutoCloseable {
             inventory.addListener(new ContainerEvents(pipeline));
             inventory.addListener(guard);
             policies.onChange(guard::recompile);
-            this.network = dev.vigil.agent.net.NetworkProtection.start(policies);
+            this.network = dev.vigil.agent.net.NetworkProtection.start(policies, config.network().underlayInterface());
             inventory.addListener(network);
             this.subscriptions = new SubscriptionHub(pipeline::addSink, pipeline::removeSink, node, clock::toEpochNanos, 4096);
             // Up before any sensor attaches: a second agent on the same socket fails before loading

@@ -8,7 +8,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-/** The few libc calls the JDK has no API for: mmap and epoll for the ring buffer, raw fds, mount, clocks. */
+/** The few libc calls the JDK has no API for: mmap and epoll for the ring buffer, raw fds, mount, clocks, namespaces. */
 final class LibC {
     private LibC() {}
 
@@ -29,6 +29,9 @@ final class LibC {
     static final MethodHandle sysconf = Native.libc("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     static final MethodHandle clock_gettime = Native.libc("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle mount = Native.libc("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), E);
+    static final MethodHandle setns = Native.libc("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), E);
+    static final MethodHandle if_nametoindex = Native.libc("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS), E);
+    static final int CLONE_NEWNET = 0x40000000;
     static final MethodHandle vsnprintf = Native.libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
     static void closeQuietly(int fd) {

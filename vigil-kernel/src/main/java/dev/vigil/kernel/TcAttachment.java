@@ -12,6 +12,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * attachments are netlink filters, not links: they outlive the process, so closing detaches
  * explicitly. The clsact qdisc is created when missing and never deleted: other programs may
  * hang filters on it.
+ *
+ * An attachment made inside another network namespace (an underlay interface moved into a
+ * container) remembers that namespace and detaches from inside it too: ifindexes are per
+ * namespace.
  */
 public final class TcAttachment implements AutoCloseable {
     public enum Direction {
@@ -33,9 +37,11 @@ public final class TcAttachment implements AutoCloseable {
     private final int handle;
     private final int priority;
     private final int programId;
+    private final NetNamespace netns; // null: the caller's own namespace
     private boolean closed;
 
-    private TcAttachment(int ifindex, Direction direction, int handle, int priority, int programId) {
+    private TcAttachment(int ifindex, Direction direction, int handle, int priority, int programId, NetNamespace netns) {
+        this.netns = netns;
         this.ifindex = ifindex;
         this.direction = direction;
         this.handle = handle;
@@ -53,10 +59,19 @@ public final class TcAttachment implements AutoCloseable {
             opts.set(JAVA_INT, OPTS_PROG_FD, program.fd());
             LibBpf.check((int) LibBpf.tc_attach.invokeExact(hook, opts),
                     "attach " + program + " to ifindex " + ifindex + " " + direction.name().toLowerCase());
-            return new TcAttachment(ifindex, direction, handle, priority, opts.get(JAVA_INT, OPTS_PROG_ID));
+            return new TcAttachment(ifindex, direction, handle, priority, opts.get(JAVA_INT, OPTS_PROG_ID), null);
         } catch (Throwable t) {
             throw LibBpf.rethrow(t);
         }
+    }
+
+    /**
+     * As {@link #attach(int, Direction, BpfProgram, int, int)}, for interface {@code ifindex} of
+     * {@code netns}; the caller keeps {@code netns} open until this attachment is closed.
+     */
+    public static TcAttachment attach(NetNamespace netns, int ifindex, Direction direction, BpfProgram program, int handle, int priority) {
+        TcAttachment here = netns.call(() -> attach(ifindex, direction, program, handle, priority));
+        return new TcAttachment(ifindex, direction, handle, priority, here.programId, netns);
     }
 
     /** Kernel id of the attached program, as bpftool and tc show it. */
@@ -72,6 +87,11 @@ public final class TcAttachment implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (netns != null) netns.run(this::detachHere);
+        else detachHere();
+    }
+
+    private void detachHere() {
         try (Arena arena = Arena.ofConfined()) {
             int rc = (int) LibBpf.tc_detach.invokeExact(hook(arena, ifindex, direction), opts(arena, handle, priority));
             // The interface may be gone already (a container's veth dies with it): nothing left to detach.
@@ -100,6 +120,7 @@ public final class TcAttachment implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TC filter " + handle + "/" + priority + " on ifindex " + ifindex + " " + direction.name().toLowerCase();
+        return "TC filter " + handle + "/" + priority + " on ifindex " + ifindex + " " + direction.name().toLowerCase()
+                + (netns == null ? "" : " in " + netns);
     }
 }

@@ -10,8 +10,27 @@ import java.util.regex.Pattern;
  * What a protected container is on this host: the host-side interface the TC programs attach
  * to, its cgroup v2 directory for the socket hooks (null: none), and its network namespace
  * plus the interface name inside it, where container egress is shaped (null: not shaped).
+ *
+ * In underlay mode ({@code underlay}; macvlan, ipvlan or an SR-IOV VF moved into the container)
+ * there is no host-side device: {@code hostIfname} is null and the TC programs attach to
+ * {@code innerIfname} inside {@code netns}.
  */
-public record EndpointSpec(String id, String name, String hostIfname, Path cgroupDir, Path netns, String innerIfname) {
+public record EndpointSpec(String id, String name, String hostIfname, Path cgroupDir, Path netns, String innerIfname, boolean underlay) {
+    public EndpointSpec {
+        if (underlay && (netns == null || innerIfname == null)) throw new IllegalArgumentException("an underlay endpoint needs its namespace and interface name");
+        if (!underlay && hostIfname == null) throw new IllegalArgumentException("a veth endpoint needs its host-side interface");
+    }
+
+    /** A veth endpoint. */
+    public EndpointSpec(String id, String name, String hostIfname, Path cgroupDir, Path netns, String innerIfname) {
+        this(id, name, hostIfname, cgroupDir, netns, innerIfname, false);
+    }
+
+    /** The interface the TC programs attach to, as logs and errors name it. */
+    public String attachPoint() {
+        return underlay ? innerIfname + " in " + netns : hostIfname;
+    }
+
     private static final Pattern LINK = Pattern.compile("^\\d+:\\s+([^@:\\s]+)@if(\\d+):", Pattern.MULTILINE);
 
     /**
@@ -26,7 +45,7 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
         // A macvlan, ipvlan or VF also shows "@ifN", but N is then the host's physical parent device.
         String kind = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-d", "-o", "link", "show", "dev", ifname));
         if (!kind.contains(" veth ")) {
-            throw new IllegalStateException("container " + name + ": " + ifname + " is not a veth (underlay interfaces are not supported yet)");
+            throw new IllegalStateException("container " + name + ": " + ifname + " is not a veth (for macvlan, ipvlan or VF interfaces set network.underlayInterface: underlay mode)");
         }
         String out = Commands.check(java.util.List.of("nsenter", "--net=" + netns, "ip", "-o", "link", "show"));
         Matcher m = LINK.matcher(out);
@@ -38,6 +57,27 @@ public record EndpointSpec(String id, String name, String hostIfname, Path cgrou
             return new EndpointSpec(id, name, host, cgroupDir != null && Files.isDirectory(cgroupDir) ? cgroupDir : null, netns, ifname);
         }
         throw new IllegalStateException("container " + name + " has no veth named " + ifname);
+    }
+
+    /**
+     * For a container whose process is {@code pid}, in underlay mode: the TC programs go on
+     * {@code ifname} inside its network namespace. Fails when the container shares the host's
+     * namespace or has no interface of that name (for the agent: a gap to report, not a crash).
+     */
+    public static EndpointSpec forUnderlay(String id, String name, int pid, Path cgroupDir, String ifname) {
+        Path netns = Path.of("/proc/" + pid + "/ns/net");
+        if (ifname.equals("lo")) throw new IllegalArgumentException("refusing to attach network protection to lo");
+        if (sameNamespace(netns, Path.of("/proc/self/ns/net"))) {
+            throw new IllegalStateException("container " + name + " uses the host's network namespace: no interface of its own to protect");
+        }
+        // Looked up from inside the namespace (no process forked): the agent retries containers
+        // whose interface has not arrived yet.
+        try (dev.vigil.kernel.NetNamespace ns = dev.vigil.kernel.NetNamespace.open(netns)) {
+            if (ns.ifindex(ifname) == 0) {
+                throw new IllegalStateException("container " + name + " has no interface " + ifname + " in its network namespace (underlay mode)");
+            }
+        }
+        return new EndpointSpec(id, name, null, cgroupDir != null && Files.isDirectory(cgroupDir) ? cgroupDir : null, netns, ifname, true);
     }
 
     private static boolean sameNamespace(Path a, Path b) {

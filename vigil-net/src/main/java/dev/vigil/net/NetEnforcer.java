@@ -4,6 +4,7 @@ import dev.vigil.kernel.BpfLink;
 import dev.vigil.kernel.BpfMap;
 import dev.vigil.kernel.BpfProgram;
 import dev.vigil.kernel.FileDescriptor;
+import dev.vigil.kernel.NetNamespace;
 import dev.vigil.kernel.TcAttachment;
 import dev.vigil.net.policy.Cidr;
 import dev.vigil.net.policy.CompiledPolicy;
@@ -33,7 +34,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Network protection for containers: attaches the TC programs to each protected container's
- * host-side interface and the socket hooks to its cgroup, keeps its merged policy in the kernel
+ * host-side interface (or, in underlay mode, to its interface inside its own network namespace)
+ * and the socket hooks to its cgroup, keeps its merged policy in the kernel
  * maps, shapes it with HTB, and reads back counters and blocked flows.
  *
  * Policy updates are atomic per container: the new policy is written under a fresh policy id
@@ -102,13 +104,30 @@ public final class NetEnforcer implements AutoCloseable {
         CompiledPolicy cp = compile(sources);
         Endpoint ep = new Endpoint(spec, nextEpId++);
         try {
-            ep.ifindex = ifindex(spec.hostIfname());
+            int ifindex;
+            if (spec.underlay()) {
+                ep.netns = NetNamespace.open(spec.netns());
+                if (ep.netns.isCurrentProcessNamespace()) {
+                    throw new IllegalArgumentException("refusing to attach network protection to " + spec.innerIfname() + ": "
+                            + spec.netns() + " is the host's network namespace");
+                }
+                ifindex = ep.netns.ifindex(spec.innerIfname());
+                if (ifindex == 0) {
+                    throw new IllegalStateException("container " + spec.name() + " has no interface " + spec.innerIfname() + " in its network namespace");
+                }
+            } else {
+                ifindex = ifindex(spec.hostIfname());
+            }
+            refuseSharedIfindex(spec, ifindex);
+            ep.ifindex = ifindex;
             applyLimits(ep, cp);
             ep.written = write(cp);
             writeEndpoint(ep);
             BpfProgram eg = kernel.tc.program("vigil_net_tc_eg"), in = kernel.tc.program("vigil_net_tc_in");
-            ep.tcEgress = attachTc(ep, TcAttachment.Direction.INGRESS, eg);
-            ep.tcIngress = attachTc(ep, TcAttachment.Direction.EGRESS, in);
+            // Host side of a veth: its ingress is what the container sends. Inside the container
+            // (underlay) the device's own egress is the container's egress.
+            ep.tcEgress = attachTc(ep, spec.underlay() ? TcAttachment.Direction.EGRESS : TcAttachment.Direction.INGRESS, eg);
+            ep.tcIngress = attachTc(ep, spec.underlay() ? TcAttachment.Direction.INGRESS : TcAttachment.Direction.EGRESS, in);
             if (kernel.sock != null && spec.cgroupDir() != null) {
                 refuseForeignCgroup(spec.cgroupDir());
                 ep.cgroupId = (Long) Files.getAttribute(spec.cgroupDir(), "unix:ino");
@@ -130,7 +149,7 @@ public final class NetEnforcer implements AutoCloseable {
         }
         endpoints.put(spec.id(), ep);
         byEpId.put(ep.epId, ep);
-        LOG.log(System.Logger.Level.INFO, "network protection on " + spec.name() + ": " + spec.hostIfname() + " (ifindex " + ep.ifindex + ")"
+        LOG.log(System.Logger.Level.INFO, "network protection on " + spec.name() + ": " + spec.attachPoint() + " (ifindex " + ep.ifindex + ")"
                 + (ep.sockLinks.isEmpty() ? "" : ", socket hooks on " + spec.cgroupDir()));
     }
 
@@ -140,13 +159,38 @@ public final class NetEnforcer implements AutoCloseable {
      */
     private TcAttachment attachTc(Endpoint ep, TcAttachment.Direction dir, BpfProgram program) {
         try {
-            return TcAttachment.attach(ep.ifindex, dir, program, options.tcHandle(), options.tcPriority());
+            return attachOnce(ep, dir, program);
         } catch (dev.vigil.kernel.BpfException e) {
             if (e.errno() != 17 /* EEXIST */) throw e;
-            LOG.log(System.Logger.Level.WARNING, "replacing a stale Vigil TC filter on " + ep.spec.hostIfname() + " " + dir.name().toLowerCase());
-            Commands.check(List.of("tc", "filter", "del", "dev", ep.spec.hostIfname(), dir == TcAttachment.Direction.INGRESS ? "ingress" : "egress",
+            LOG.log(System.Logger.Level.WARNING, "replacing a stale Vigil TC filter on " + ep.spec.attachPoint() + " " + dir.name().toLowerCase());
+            List<String> del = new ArrayList<>();
+            if (ep.netns != null) del.addAll(List.of("nsenter", "--net=" + ep.netns.path()));
+            del.addAll(List.of("tc", "filter", "del", "dev", ep.spec.underlay() ? ep.spec.innerIfname() : ep.spec.hostIfname(),
+                    dir == TcAttachment.Direction.INGRESS ? "ingress" : "egress",
                     "prio", String.valueOf(options.tcPriority()), "handle", "0x" + Integer.toHexString(options.tcHandle()), "bpf"));
-            return TcAttachment.attach(ep.ifindex, dir, program, options.tcHandle(), options.tcPriority());
+            Commands.check(del);
+            return attachOnce(ep, dir, program);
+        }
+    }
+
+    private TcAttachment attachOnce(Endpoint ep, TcAttachment.Direction dir, BpfProgram program) {
+        return ep.netns != null
+                ? TcAttachment.attach(ep.netns, ep.ifindex, dir, program, options.tcHandle(), options.tcPriority())
+                : TcAttachment.attach(ep.ifindex, dir, program, options.tcHandle(), options.tcPriority());
+    }
+
+    /**
+     * The interface map is keyed by ifindex, and ifindexes are per namespace: two underlay
+     * interfaces in different containers (or one and a host veth) can share a number. The
+     * programs could not tell them apart, so the second one is refused rather than given the
+     * first one's policy.
+     */
+    private void refuseSharedIfindex(EndpointSpec spec, int ifindex) {
+        for (Endpoint other : endpoints.values()) {
+            if (other.ifindex == ifindex) {
+                throw new IllegalStateException("container " + spec.name() + ": " + spec.attachPoint() + " has ifindex " + ifindex
+                        + ", already used by " + other.spec.name() + " (" + other.spec.attachPoint() + "); the interface map is keyed by ifindex");
+            }
         }
     }
 
@@ -321,6 +365,14 @@ public final class NetEnforcer implements AutoCloseable {
 
     private void shape(Endpoint ep, CompiledPolicy cp) {
         NetworkModel.Limit in = cp.ingressLimit(), eg = cp.egressLimit();
+        if (ep.spec.underlay()) {
+            // Container egress is the device's own egress: HTB's default class, as inside a veth's namespace.
+            shapeEgress(ep, eg, ep.netns.path());
+            if (in != null) {
+                throw new IllegalStateException("ingress bandwidth is not shaped on an underlay interface (no host-side device to queue on)");
+            }
+            return;
+        }
         if (in == null && ep.hostHtb != null) {
             ep.hostHtb.close();
             ep.hostHtb = null;
@@ -332,11 +384,15 @@ public final class NetEnforcer implements AutoCloseable {
         if (eg != null && (ep.spec.netns() == null || ep.spec.innerIfname() == null)) {
             throw new IllegalStateException("container " + ep.spec.name() + ": egress bandwidth needs its network namespace");
         }
+        shapeEgress(ep, eg, ep.spec.netns());
+    }
+
+    private static void shapeEgress(Endpoint ep, NetworkModel.Limit eg, Path netns) {
         if (eg == null && ep.innerHtb != null) {
             ep.innerHtb.close();
             ep.innerHtb = null;
         } else if (eg != null && ep.innerHtb == null) {
-            ep.innerHtb = Htb.create(ep.spec.netns(), ep.spec.innerIfname(), eg.rateBits(), eg.ceilBits(), true);
+            ep.innerHtb = Htb.create(netns, ep.spec.innerIfname(), eg.rateBits(), eg.ceilBits(), true);
         } else if (eg != null) {
             ep.innerHtb.setRate(eg.rateBits(), eg.ceilBits());
         }
@@ -454,6 +510,11 @@ public final class NetEnforcer implements AutoCloseable {
 
     /** A policy with a deny on the host's own uplink could cut the machine off: never attach there. */
     private static void refuseHostInterfaces(EndpointSpec spec) {
+        // Underlay: the interface is inside the container's namespace, checked not to be the host's once it is open.
+        if (spec.underlay()) {
+            if (spec.innerIfname().equals("lo")) throw new IllegalArgumentException("refusing to attach network protection to lo");
+            return;
+        }
         String name = spec.hostIfname();
         if (name.equals("lo")) throw new IllegalArgumentException("refusing to attach network protection to lo");
         String routes = Commands.run(List.of("ip", "-o", "route", "show", "default")).output();
@@ -508,6 +569,8 @@ public final class NetEnforcer implements AutoCloseable {
         TcAttachment tcIngress, tcEgress;
         final List<BpfLink> sockLinks = new ArrayList<>();
         Htb hostHtb, innerHtb;
+        /** Underlay mode: the container's namespace, held until every attachment in it is closed. */
+        NetNamespace netns;
         String problem;
 
         Endpoint(EndpointSpec spec, int epId) {
@@ -523,8 +586,10 @@ public final class NetEnforcer implements AutoCloseable {
             closeQuietly(tcEgress);
             closeQuietly(hostHtb);
             closeQuietly(innerHtb);
+            closeQuietly(netns);
             tcIngress = tcEgress = null;
             hostHtb = innerHtb = null;
+            netns = null;
         }
 
         private void closeQuietly(AutoCloseable c) {

@@ -12,6 +12,10 @@ public record NetStats(String mode, int interfaces, int containers, List<Row> ro
     public record Row(String containerId, String containerName, String rule, String direction, String action, String layer,
                       long packets, long bytes) {}
 
+    public NetStats withMode(String mode) {
+        return new NetStats(mode, interfaces, containers, rows, errors, flowRecords);
+    }
+
     public long packets(String containerName, String direction, String action, String layer) {
         return rows.stream().filter(r -> (containerName == null || r.containerName().equals(containerName))
                         && (direction == null || r.direction().equals(direction)) && r.action().equals(action)

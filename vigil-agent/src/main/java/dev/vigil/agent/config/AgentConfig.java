@@ -13,7 +13,8 @@ public record AgentConfig(
         @JsonProperty("policies") PoliciesConfig policies,
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("metrics") MetricsConfig metrics,
-        @JsonProperty("rules") RulesConfig rules) {
+        @JsonProperty("rules") RulesConfig rules,
+        @JsonProperty("network") NetworkConfig network) {
 
     public record Output(@JsonProperty("path") String path, @JsonProperty("format") Format format) {}
 
@@ -62,6 +63,13 @@ public record AgentConfig(
 
     public record MetricsConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("address") String address) {}
 
+    /** underlayInterface: empty for veth mode, else the interface name inside each container that TC attaches to. */
+    public record NetworkConfig(@JsonProperty("underlayInterface") String underlayInterface) {
+        public boolean underlay() {
+            return underlayInterface != null && !underlayInterface.isEmpty();
+        }
+    }
+
     /** Rejects values the kernel or the agent cannot work with, naming the key. */
     public AgentConfig validate() {
         int size = ringBuffer.sizeBytes();
@@ -96,6 +104,14 @@ public record AgentConfig(
         if (metrics.enabled()) hostPort("metrics.address", metrics.address());
         for (String f : rules.files()) {
             if (blank(f)) throw new ConfigException("rules.files must not contain an empty path");
+        }
+        if (network.underlay()) {
+            String n = network.underlayInterface();
+            // The kernel's own rule for interface names (IFNAMSIZ 16 with the NUL, no '/', ':' or white space).
+            if (n.length() > 15 || n.equals(".") || n.equals("..") || !n.chars().allMatch(c -> c > 32 && c < 127 && c != '/' && c != ':')) {
+                throw new ConfigException("network.underlayInterface must be an interface name (at most 15 characters, no '/', ':' or spaces), not \"" + n + "\"");
+            }
+            if (n.equals("lo")) throw new ConfigException("network.underlayInterface must not be lo");
         }
         return this;
     }

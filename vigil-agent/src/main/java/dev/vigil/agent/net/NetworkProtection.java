@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@code spec.network} section select, and keeping the enforcer in step as containers start and
  * stop and as policies are applied or deleted (checked every two seconds, so the policy API needs
  * no hook). Host processes are never selected: network protection is per container interface.
+ *
+ * With an underlay interface configured, each container's TC attach point is the interface of
+ * that name inside its own network namespace instead of the host side of its veth.
  */
 public final class NetworkProtection implements ContainerLifecycleListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NetworkProtection.class.getName());
@@ -35,16 +38,22 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
     private final NetEnforcer enforcer;
     private final String unavailable;
     private final String interfaceName;
+    private final boolean underlay;
     private final Map<String, ContainerInfo> running = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reconciler;
-    private volatile List<PolicyRegistry.Applied> seen = List.of();
+    /**
+     * The policy set at the last reconcile; null until the first, so that a policy deleted
+     * before the first tick (the set is then empty, as at start) is still noticed.
+     */
+    private volatile List<PolicyRegistry.Applied> seen = null;
 
-    private NetworkProtection(PolicyRegistry policies, NetEnforcer enforcer, String unavailable, String interfaceName) {
+    private NetworkProtection(PolicyRegistry policies, NetEnforcer enforcer, String unavailable, String underlayInterface) {
         this.policies = policies;
         this.enforcer = enforcer;
         this.unavailable = unavailable;
-        this.interfaceName = interfaceName;
+        this.underlay = underlayInterface != null && !underlayInterface.isEmpty();
+        this.interfaceName = underlay ? underlayInterface : "eth0";
         this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-net-reconcile");
             t.setDaemon(true);
@@ -55,11 +64,16 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
 
     /** Loads the network programs; when the kernel refuses, the agent runs on without this protection. */
     public static NetworkProtection start(PolicyRegistry policies) {
+        return start(policies, "");
+    }
+
+    /** {@code underlayInterface}: empty for veth mode, else the interface name inside each container (network.underlayInterface). */
+    public static NetworkProtection start(PolicyRegistry policies, String underlayInterface) {
         try {
-            return new NetworkProtection(policies, NetEnforcer.open(NetEnforcer.Options.defaults()), null, "eth0");
+            return new NetworkProtection(policies, NetEnforcer.open(NetEnforcer.Options.defaults()), null, underlayInterface);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "network protection unavailable: " + e.getMessage());
-            return new NetworkProtection(policies, null, e.getMessage(), "eth0");
+            return new NetworkProtection(policies, null, e.getMessage(), underlayInterface);
         }
     }
 
@@ -81,9 +95,18 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
     private void reconcileIfPoliciesChanged() {
         try {
             List<PolicyRegistry.Applied> now = policies.list();
-            if (now.equals(seen)) return;
-            seen = now;
-            for (ContainerInfo c : running.values()) reconcile(c);
+            if (!now.equals(seen)) {
+                seen = now;
+                for (ContainerInfo c : running.values()) reconcile(c);
+                return;
+            }
+            // A container can get its interface after it started (a CNI that moves a macvlan or VF
+            // in once the sandbox runs): retry those not yet protected. Cheap: no process is forked
+            // to find out that an interface is still missing.
+            for (String id : List.copyOf(failures.keySet())) {
+                ContainerInfo c = running.get(id);
+                if (c != null) reconcile(c);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "network policy reconcile failed: " + e.getMessage());
         }
@@ -105,7 +128,9 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
                 enforcer.update(c.id(), sources);
             } else if (c.initPid() > 0) {
                 Path cgroup = c.cgroupPath() == null ? null : CGROUP_V2.resolve(c.cgroupPath().replaceFirst("^/", ""));
-                enforcer.protect(EndpointSpec.forContainer(c.id(), c.name().isEmpty() ? c.shortId() : c.name(), c.initPid(), cgroup, interfaceName), sources);
+                String name = c.name().isEmpty() ? c.shortId() : c.name();
+                enforcer.protect(underlay ? EndpointSpec.forUnderlay(c.id(), name, c.initPid(), cgroup, interfaceName)
+                        : EndpointSpec.forContainer(c.id(), name, c.initPid(), cgroup, interfaceName), sources);
             } else {
                 failures.put(c.id(), "no process id yet");
                 return;
@@ -113,8 +138,10 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
             failures.remove(c.id());
         } catch (RuntimeException e) {
             // The previous policy, if any, stays in force: the enforcer swaps only complete policies.
-            failures.put(c.id(), e.getMessage());
-            LOG.log(System.Logger.Level.WARNING, "network protection for " + c.name() + " (" + c.shortId() + "): " + e.getMessage());
+            // Logged once per distinct reason: failed containers are retried every period.
+            if (!String.valueOf(e.getMessage()).equals(failures.put(c.id(), String.valueOf(e.getMessage())))) {
+                LOG.log(System.Logger.Level.WARNING, "network protection for " + c.name() + " (" + c.shortId() + "): " + e.getMessage());
+            }
         }
     }
 
@@ -138,9 +165,10 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
         return false;
     }
 
-    /** "tc+socket", "tc", or "unavailable: reason". */
+    /** "tc+socket", "tc", or "unavailable: reason"; underlay mode adds " (underlay IFNAME)". */
     public String mode() {
-        return enforcer == null ? "unavailable: " + unavailable : enforcer.mode();
+        if (enforcer == null) return "unavailable: " + unavailable;
+        return enforcer.mode() + (underlay ? " (underlay " + interfaceName + ")" : "");
     }
 
     public boolean available() {
@@ -149,7 +177,8 @@ public final class NetworkProtection implements ContainerLifecycleListener, Auto
 
     public NetStats stats() {
         if (enforcer == null) return new NetStats(mode(), 0, 0, List.of(), Map.of(), 0);
-        return enforcer.stats();
+        NetStats s = enforcer.stats();
+        return underlay ? s.withMode(mode()) : s;
     }
 
     public List<FlowRecord> flows(String container) {

@@ -53,6 +53,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void underlayInterfaceDefaultsToVethModeAndIsValidated() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).network().underlay()).isFalse();
+        Path f = Files.writeString(dir.resolve("c.yaml"), "network:\n  underlayInterface: net1\n");
+        assertThat(ConfigLoader.load(f, Map.of()).network().underlayInterface()).isEqualTo("net1");
+        for (String bad : new String[]{"lo", "a/b", "eth 1", "an-interface-name-too-long"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("network.underlayInterface", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("network.underlayInterface");
+        }
+    }
+
+    @Test
     void syntaxErrorsNameTheLine() throws Exception {
         Path f = Files.writeString(dir.resolve("c.yaml"), "output:\n  path: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining(f.toString());
