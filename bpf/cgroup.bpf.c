@@ -98,7 +98,8 @@ static __always_inline bool vigil_name_is(const char *name, const char *want, in
 /*
  * A runtime's container parent made while the agent runs (the first container of a fresh
  * node): it becomes a parent at once, so the containers made under it next are guarded from
- * their first instruction. The names are the top-level ones runtimes use (EscapeGuard's list).
+ * their first instruction. The names are the top-level ones runtimes use (EscapeGuard's list);
+ * machine.slice is not one: virtual machines live there too, and a VM's qemu opens block devices.
  */
 static __always_inline void vigil_guard_learn_parent(struct cgroup *cgrp, const char *path)
 {
@@ -111,8 +112,7 @@ static __always_inline void vigil_guard_learn_parent(struct cgroup *cgrp, const 
 	if (bpf_probe_read_kernel_str(name, sizeof(name), path) <= 0)
 		return;
 	if (!vigil_name_is(name, "/libpod_parent", 14) && !vigil_name_is(name, "/kubepods", 9) &&
-	    !vigil_name_is(name, "/kubepods.slice", 15) && !vigil_name_is(name, "/docker", 7) &&
-	    !vigil_name_is(name, "/machine.slice", 14))
+	    !vigil_name_is(name, "/kubepods.slice", 15) && !vigil_name_is(name, "/docker", 7))
 		return;
 	id = BPF_CORE_READ(cgrp, kn, id);
 	bpf_map_update_elem(&vigil_guard_parents, &id, &one, BPF_ANY);

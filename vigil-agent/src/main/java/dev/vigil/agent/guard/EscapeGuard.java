@@ -37,7 +37,7 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
             "/var/lib/docker", "/run/docker", "/var/lib/kubelet/pods", "/var/lib/containerd", "/run/containerd",
             "/run/libpod", "/var/lib/cni", "/run/netns");
     /** cgroup v2 directories under which runtimes make containers' cgroups (bpf/cgroup.bpf.c knows them too, for parents made later). */
-    public static final List<String> CONTAINER_PARENTS = List.of("libpod_parent", "kubepods", "kubepods.slice", "docker", "machine.slice");
+    public static final List<String> CONTAINER_PARENTS = List.of("libpod_parent", "kubepods", "kubepods.slice", "docker");
     /** Slot 0 stays all-off (see VIGIL_GUARD_NO_SLOT); 1 is for containers not yet identified, 2 for the host. */
     public static final int DEFAULT_SLOT = 1, HOST_SLOT = 2, MAX_SLOTS = 256;
 
