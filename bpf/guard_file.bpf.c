@@ -18,6 +18,12 @@ struct vigil_open_verdict {
 	__u64 dev;
 };
 
+/* A file's identity for alert de-duplication: its inode, on its superblock. */
+static __always_inline __u64 vigil_file_object(struct file *file)
+{
+	return BPF_CORE_READ(file, f_inode, i_ino) ^ ((__u64)BPF_CORE_READ(file, f_inode, i_sb, s_dev) << 40);
+}
+
 static __always_inline bool vigil_is_proc_sys(__u32 protection)
 {
 	return protection == VIGIL_PROT_CORE_PATTERN || protection == VIGIL_PROT_PROC_SYS_WRITE;
@@ -138,6 +144,8 @@ static __always_inline int vigil_guard_opened(long ret)
 	file = vigil_task_file((void *)bpf_get_current_task(), (__u32)ret);
 	if (!s || !file || !vigil_classify_open(s, settings, scope_flags, file, &v) || vigil_is_runtime_setup())
 		return 0;
+	if (v.action == VIGIL_ACT_ALERT && vigil_guard_repeat(v.protection, vigil_file_object(file)))
+		return 0;
 	if (v.action == VIGIL_ACT_BLOCK)
 		vigil_guard_kill();
 	vigil_emit_file(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
@@ -187,6 +195,8 @@ int BPF_PROG(vigil_guard_file_open, struct file *file, int ret)
 	s = vigil_guard_workspace();
 	if (!s || !vigil_classify_open(s, settings, scope_flags, file, &v) || vigil_is_runtime_setup())
 		return 0;
+	if (v.action == VIGIL_ACT_ALERT && vigil_guard_repeat(v.protection, vigil_file_object(file)))
+		return 0;
 	vigil_emit_file(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
 			BPF_CORE_READ(file, f_flags), VIGIL_OP_OPEN, &v,
 			v.action == VIGIL_ACT_BLOCK ? VIGIL_ENF_LSM : VIGIL_ENF_NONE);
@@ -211,6 +221,8 @@ static __always_inline int vigil_guard_path_op(struct dentry *d, struct vfsmount
 		return 0;
 	s = vigil_guard_workspace();
 	if (!s || !d || !vigil_classify(s, settings, scope_flags, d, mnt, true, &v) || vigil_is_runtime_setup())
+		return 0;
+	if (v.action == VIGIL_ACT_ALERT && vigil_guard_repeat(v.protection, (__u64)d ^ (__u64)op))
 		return 0;
 	vigil_emit_file(s, d, mnt, 0, op, &v, v.action == VIGIL_ACT_BLOCK ? VIGIL_ENF_LSM : VIGIL_ENF_NONE);
 	return v.action == VIGIL_ACT_BLOCK ? -VIGIL_EPERM : 0;

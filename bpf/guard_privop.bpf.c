@@ -35,6 +35,8 @@ static __always_inline int vigil_privop(__u32 protection, __s64 arg, const void 
 	action = vigil_guard_action(settings, protection);
 	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
 		return 0;
+	if (action == VIGIL_ACT_ALERT && vigil_guard_repeat(protection, (__u64)arg))
+		return 0;
 	s = vigil_guard_workspace();
 	if (!s)
 		return 0;

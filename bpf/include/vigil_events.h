@@ -33,6 +33,7 @@ enum vigil_error {
 	VIGIL_ERR_PROC_MAP_FULL = 0, /* vigil_procs had no room for a new process */
 	VIGIL_ERR_READ_ARGS = 1,     /* argv could not be read from user memory */
 	VIGIL_ERR_PATH_DEPTH = 2,    /* a path walk hit its component bound */
+	VIGIL_ERR_ALERT_REPEAT = 3,  /* a guard alert (not a block) repeated within the window: not sent */
 	VIGIL_ERR_MAX = 16,
 };
 

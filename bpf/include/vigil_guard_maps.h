@@ -257,6 +257,43 @@ static __always_inline void vigil_guard_submit(struct vigil_guard_event *ev, __u
 	vigil_submit(ev, size, VIGIL_EV_GUARD);
 }
 
+/*
+ * An alert-only finding repeated by the same cgroup on the same object (file inode, syscall
+ * argument) within VIGIL_ALERT_WINDOW_NS is counted, not sent: a container reading a host
+ * volume in a loop must not become a flood of identical alerts. Blocks are always sent.
+ */
+#define VIGIL_ALERT_WINDOW_NS (10ULL * 1000 * 1000 * 1000)
+
+struct vigil_alert_key {
+	__u64 cgroup;
+	__u64 object;
+	__u32 protection;
+	__u32 reserved;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct vigil_alert_key);
+	__type(value, __u64);
+} vigil_guard_recent SEC(".maps");
+
+static __always_inline bool vigil_guard_repeat(__u32 protection, __u64 object)
+{
+	struct vigil_alert_key key = {
+		.cgroup = bpf_get_current_cgroup_id(), .object = object, .protection = protection,
+	};
+	__u64 now = bpf_ktime_get_ns();
+	__u64 *last = bpf_map_lookup_elem(&vigil_guard_recent, &key);
+
+	if (last && now - *last < VIGIL_ALERT_WINDOW_NS) {
+		vigil_count_error(VIGIL_ERR_ALERT_REPEAT);
+		return true;
+	}
+	bpf_map_update_elem(&vigil_guard_recent, &key, &now, BPF_ANY);
+	return false;
+}
+
 /* Blocks in the signal mode: SIGKILL is delivered before the task returns to user space. */
 static __always_inline void vigil_guard_kill(void)
 {

@@ -317,7 +317,8 @@ public final class Agent implements AutoCloseable {
         AgentStats s = stats();
         Map<String, Long> now = new LinkedHashMap<>();
         s.kernelRingDrops().forEach((k, v) -> now.put("kernel ring full, " + k + " records", v));
-        s.kernelErrors().forEach((k, v) -> now.put("kernel error " + k, v));
+        // Repeated alert-only findings are left out on purpose (counted, not lost): no warning for them.
+        s.kernelErrors().forEach((k, v) -> { if (!k.equals("alert_repeat")) now.put("kernel error " + k, v); });
         now.put("records the agent failed to process", s.recordFailures());
         now.put("records of unknown type", s.unknownRecords());
         now.put("process cache evictions", s.processCacheEvictions());

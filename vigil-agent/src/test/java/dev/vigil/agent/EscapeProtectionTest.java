@@ -255,6 +255,23 @@ class EscapeProtectionTest {
     }
 
     @Test
+    void aHostFileReadInALoopIsOneAlertAndTheRepeatsAreCounted() throws Exception {
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.writeString(data.resolve("f"), "x");
+        long before = agent.stats().kernelErrors().get("alert_repeat");
+        Podman.Result r = run("repeat", "-v", data + ":/data", Podman.IMAGE, "sh", "-c", "for i in $(seq 50); do cat /data/f >/dev/null; done");
+        assertThat(r.exit()).as(r.output()).isZero();
+        String id = ids.get("repeat");
+        JsonNode first = alert("repeat", "escape.host_file");
+        assertThat(first.get("details").get("path").asText()).isEqualTo("/data/f");
+        assertThat(first.get("details").get("host_path").asText()).isEqualTo(data.resolve("f").toString());
+        Thread.sleep(1500); // the ring is read on a poll interval
+        assertThat(sink.events()).filteredOn(e -> e instanceof Alert a && a.rule().equals("escape.host_file") && a.container() != null
+                && a.container().id().equals(id) && "/data/f".equals(a.details().get("path"))).hasSize(1);
+        assertThat(agent.stats().kernelErrors().get("alert_repeat") - before).isGreaterThanOrEqualTo(49);
+    }
+
+    @Test
     void aContainerParentMadeAfterTheAgentStartedGuardsWhatIsMadeUnderIt() throws Exception {
         Path root = dev.vigil.kernel.Filesystems.cgroup2Root().orElseThrow();
         Path parent = root.resolve("docker");

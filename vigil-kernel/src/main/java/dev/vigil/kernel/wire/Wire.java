@@ -23,8 +23,8 @@ public final class Wire {
     /** Event type names by number, for counters and logs. */
     public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir", "guard");
     // enum vigil_error
-    public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_MAX = 16;
-    public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth");
+    public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_ALERT_REPEAT = 3, ERR_MAX = 16;
+    public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth", "alert_repeat");
     // VIGIL_F_*
     public static final int F_ARGS_TRUNCATED = 1, F_BINARY_TRUNCATED = 2, F_CWD_TRUNCATED = 4;
     public static final int PATH_MAX = 1024, ARGS_MAX = 1024, CGROUP_PATH_MAX = 512;
