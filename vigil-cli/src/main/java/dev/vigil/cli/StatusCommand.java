@@ -49,7 +49,10 @@ final class StatusCommand extends ClientCommand {
         c.getEventsByTypeMap().forEach((k, v) -> counters.row("events " + k, v));
         counters.row("ring records", c.getRingRecords()).row("ring bytes", c.getRingBytes());
         for (Map.Entry<String, Long> e : c.getKernelRingDropsMap().entrySet()) counters.row("lost: kernel ring full, " + e.getKey(), e.getValue());
-        for (Map.Entry<String, Long> e : c.getKernelErrorsMap().entrySet()) counters.row("lost: kernel error " + e.getKey(), e.getValue());
+        for (Map.Entry<String, Long> e : c.getKernelErrorsMap().entrySet()) {
+            // Repeats of an alert within its window are left out on purpose, not lost.
+            counters.row((e.getKey().equals("alert_repeat") ? "alert repeats counted, not sent" : "lost: kernel error " + e.getKey()), e.getValue());
+        }
         counters.row("lost: records the agent failed to process", c.getRecordFailures())
                 .row("lost: records of unknown type", c.getUnknownRecords())
                 .row("lost: container events (queue full)", c.getSideEventsDropped())
