@@ -33,6 +33,7 @@ enum vigil_protection {
 	VIGIL_PROT_OPEN_BY_HANDLE = 16,
 	VIGIL_PROT_MKNOD = 17,           /* block device nodes */
 	VIGIL_PROT_RUNTIME_SOCKET = 18,  /* connect to a container runtime's socket */
+	VIGIL_PROT_CGROUP_CONTROL = 19,  /* cgroup v1 devices.allow, notify_on_release write */
 	VIGIL_PROT_MAX = 32,
 };
 
@@ -146,6 +147,8 @@ struct vigil_path_rule {
 #define VIGIL_FS_SYSFS   0x62656572u
 #define VIGIL_FS_CGROUP  0x27e0ebu
 #define VIGIL_FS_CGROUP2 0x63677270u
+/* Or'ed into vigil_path_key.fs: the hash is of "/<last component>" wherever it is. */
+#define VIGIL_FS_BASENAME 0x80000000u
 
 /*
  * An alert from a guard program. Strings follow back to back: path, then detail.

@@ -307,6 +307,7 @@ struct vigil_path_match {
 	__u32 len;
 	__u32 fs;
 	__u64 hash;
+	__u64 base; /* hash of "/<component>" for the component being read */
 	struct vigil_path_rule best; /* protection VIGIL_PROT_MAX: none yet */
 };
 
@@ -333,6 +334,7 @@ static int vigil_path_match_step(__u32 i, void *ctx)
 	if (c == '/' && i > 0)
 		vigil_path_match_lookup(m);
 	m->hash = vigil_fnv(m->hash, c);
+	m->base = c == '/' ? vigil_fnv(VIGIL_FNV_OFFSET, c) : vigil_fnv(m->base, c);
 	return 0;
 }
 
@@ -342,11 +344,22 @@ static __always_inline struct vigil_path_rule vigil_path_match(const char *buf, 
 {
 	struct vigil_path_match m = {
 		.buf = buf, .start = start, .len = len, .fs = fs,
-		.hash = VIGIL_FNV_OFFSET, .best = { .protection = VIGIL_PROT_MAX },
+		.hash = VIGIL_FNV_OFFSET, .base = VIGIL_FNV_OFFSET, .best = { .protection = VIGIL_PROT_MAX },
 	};
+
+	struct vigil_path_key base_key = {};
+	struct vigil_path_rule *by_name;
 
 	bpf_loop(VIGIL_PATH_MAX, vigil_path_match_step, &m, 0);
 	vigil_path_match_lookup(&m);
+	if (m.best.protection < VIGIL_PROT_MAX)
+		return m.best;
+	/* Files that matter by name in any directory (cgroup control files in every cgroup). */
+	base_key.hash = m.base;
+	base_key.fs = fs | VIGIL_FS_BASENAME;
+	by_name = bpf_map_lookup_elem(&vigil_guard_paths, &base_key);
+	if (by_name)
+		m.best = *by_name;
 	return m.best;
 }
 

@@ -255,6 +255,24 @@ class EscapeProtectionTest {
     }
 
     @Test
+    void widenedDeviceAccessThroughTheCgroupDevicesControllerIsBlocked() throws Exception {
+        startGuarded("devallow", "--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", Podman.IMAGE, "sleep", "600");
+        String id = ids.get("devallow");
+        Path list = Path.of("/sys/fs/cgroup/devices/libpod_parent/libpod-" + id + "/devices.list");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(list), "no cgroup v1 devices hierarchy for podman containers here");
+        String before = Files.readString(list);
+        // Mount the host's devices hierarchy and allow every device to this very container.
+        Podman.Result r = exec("devallow", "sh", "-c", "mkdir -p /tmp/d && mount -t cgroup -o devices cgroup /tmp/d && "
+                + "echo a > /tmp/d/libpod_parent/libpod-" + id + "/devices.allow; echo survived");
+        assertThat(r.exit()).as(r.output()).isEqualTo(137);
+        assertThat(r.output()).doesNotContain("survived");
+        assertThat(Files.readString(list)).isEqualTo(before);
+        JsonNode a = alert("devallow", "escape.cgroup_control_write");
+        assertNames(a, "devallow", "escape.cgroup_control_write", "block");
+        assertThat(a.get("details").get("path").asText()).endsWith("/devices.allow");
+    }
+
+    @Test
     void aHostFileReadInALoopIsOneAlertAndTheRepeatsAreCounted() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Files.writeString(data.resolve("f"), "x");

@@ -292,7 +292,7 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
             case COMMAND -> programAttached.test("vigil_guard_bprm") ? "lsm (name-only rules), signal at exec (argument rules)"
                     : programAttached.test("vigil_guard_exec") ? "signal at exec" : unavailable(Sensors.ESCAPE_COMMANDS.name());
             case HOST_FILE, SENSITIVE_HOST_FILE -> fileMode(true);
-            case RELEASE_AGENT, SYSRQ, SYS_KERNEL_WRITE -> fileMode(false);
+            case RELEASE_AGENT, CGROUP_CONTROL, SYSRQ, SYS_KERNEL_WRITE -> fileMode(false);
             case CORE_PATTERN, PROC_SYS_WRITE -> hooks ? "cgroup sysctl (EPERM on write)" + orAlso(fileMode(false)) : fileMode(false);
             case BLOCK_DEVICE -> hooks ? "cgroup device (EPERM on open)" + orAlso(fileMode(false)) : fileMode(false);
             case MKNOD -> hooks ? "cgroup device (EPERM on mknod)" + orAlso(privMode()) : privMode();

@@ -95,7 +95,7 @@ public final class GuardStage implements RecordStage {
                 String what = cmd == null || cmd.description().isEmpty() ? "command rule " + name : cmd.description();
                 output = what + ": " + String.join(" ", args);
             }
-            case HOST_FILE, SENSITIVE_HOST_FILE, RELEASE_AGENT, CORE_PATTERN, SYSRQ, PROC_SYS_WRITE, SYS_KERNEL_WRITE, BLOCK_DEVICE -> {
+            case HOST_FILE, SENSITIVE_HOST_FILE, RELEASE_AGENT, CGROUP_CONTROL, CORE_PATTERN, SYSRQ, PROC_SYS_WRITE, SYS_KERNEL_WRITE, BLOCK_DEVICE -> {
                 String fsPath = r.utf8String(detailOffset, detailLen);
                 if (!path.isEmpty()) details.put("path", path);
                 if (!fsPath.isEmpty()) details.put("fs_path", fsPath);
@@ -167,7 +167,7 @@ public final class GuardStage implements RecordStage {
     private String hostPath(Protection p, int dev, String fsPath) {
         if (fsPath.isEmpty()) return null;
         return switch (p) {
-            case RELEASE_AGENT -> null;
+            case RELEASE_AGENT, CGROUP_CONTROL -> null;
             case SYS_KERNEL_WRITE -> "/sys" + fsPath;
             case CORE_PATTERN, PROC_SYS_WRITE, SYSRQ -> "/proc" + fsPath;
             default -> hostMounts.get().hostPath(dev, fsPath).orElse(null);

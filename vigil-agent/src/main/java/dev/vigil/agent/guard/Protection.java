@@ -30,7 +30,9 @@ public enum Protection {
     OPEN_BY_HANDLE("openByHandle", "escape.open_by_handle_at", "critical", Action.ALERT, "open_by_handle_at (the 'shocker' escape)", "T1611"),
     MKNOD("mknod", "escape.block_device_node", "warning", Action.ALERT, "making a block device node in a container", "T1611", "T1006"),
     RUNTIME_SOCKET("runtimeSocket", "escape.runtime_socket_connect", "critical", Action.ALERT,
-            "connecting to a container runtime's socket from a container", "T1611", "T1609", "T1610");
+            "connecting to a container runtime's socket from a container", "T1611", "T1609", "T1610"),
+    CGROUP_CONTROL("cgroupControl", "escape.cgroup_control_write", "critical", Action.BLOCK,
+            "a write to a cgroup v1 control file that widens the container's limits (devices.allow) or arms release_agent (notify_on_release)", "T1611");
 
     /** What a protection does with a match. */
     public enum Action {

@@ -42,6 +42,9 @@ public final class SensitivePaths {
         kernel(out, Wire.FS_PROC, "/sys/kernel/core_pattern", Protection.CORE_PATTERN);
         kernel(out, Wire.FS_PROC, "/sys/kernel/modprobe", Protection.CORE_PATTERN);
         kernel(out, Wire.FS_SYSFS, "/kernel", Protection.SYS_KERNEL_WRITE);
+        // Control files of every cgroup, wherever the container sees its cgroup mounted.
+        kernel(out, Wire.FS_CGROUP | Wire.FS_BASENAME, "/devices.allow", Protection.CGROUP_CONTROL);
+        kernel(out, Wire.FS_CGROUP | Wire.FS_BASENAME, "/notify_on_release", Protection.CGROUP_CONTROL);
         for (String p : SENSITIVE_HOST_PATHS) host(out, host, p, new Rule(Protection.SENSITIVE_HOST_FILE, false));
         for (String p : SENSITIVE_HOST_WRITES) host(out, host, p, new Rule(Protection.SENSITIVE_HOST_FILE, true));
         for (String p : RUNTIME_SOCKETS) host(out, host, p, new Rule(Protection.RUNTIME_SOCKET, false));

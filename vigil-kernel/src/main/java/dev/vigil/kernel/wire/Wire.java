@@ -136,7 +136,7 @@ public final class Wire {
     public static final int GUARD_PROTECTIONS = 32, GUARD_NO_SLOT = 0;
     public static final int GF_PATH_TRUNCATED = 1, GF_DETAIL_TRUNCATED = 2, GF_WRITE = 4;
     public static final int SCOPE_CGROUP_HOOKS = 1, CMD_MULTICALL = 1, TOKEN_EXACT = 0, TOKEN_PREFIX = 1, PATH_WRITE_ONLY = 1;
-    public static final int FS_PROC = 0x9fa0, FS_SYSFS = 0x62656572, FS_CGROUP = 0x27e0eb, FS_CGROUP2 = 0x63677270;
+    public static final int FS_PROC = 0x9fa0, FS_SYSFS = 0x62656572, FS_CGROUP = 0x27e0eb, FS_CGROUP2 = 0x63677270, FS_BASENAME = 0x80000000;
 
     /** An alert from a guard program; path and detail strings follow. */
     public static final class GuardEvent {
