@@ -60,6 +60,7 @@ class RuleReplayTest {
     private static final Pattern CASE_LINE = Pattern.compile("^VIGIL-CASE (\\S+) (\\d+)$", Pattern.MULTILINE);
 
     private static Podman podman;
+    private static Podman.Service service;
     private static Agent agent;
     private static CapturingSink sink;
     private static Path work;
@@ -84,11 +85,19 @@ class RuleReplayTest {
 
         sink = new CapturingSink(e -> e instanceof Alert
                 || e instanceof ProcessEvent.Exec x && x.process().cwd().contains("/vigil-replay/"));
-        agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null")), List.of(sink));
+        // The runtime's API tells the agent each container's configuration (container.privileged).
+        service = new Podman.Service(work.resolve("api.sock")).start();
+        agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "containers.runtimeSocket", service.socket().toString(),
+                "containers.graceSeconds", 2)), List.of(sink));
 
         // Long-lived containers the cases run in; no network: connections stay on their own loopback.
         containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", Podman.IMAGE, "sleep", "600"));
         containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", Podman.IMAGE, "sleep", "600"));
+        long described = System.nanoTime() + WAIT.toNanos();
+        while (!containerIds.values().stream().allMatch(id -> agent.containers().get(id).map(ci -> ci.config() != null).orElse(false))) {
+            if (System.nanoTime() > described) throw new AssertionError("the agent did not learn the containers' configuration");
+            Thread.sleep(50);
+        }
 
         try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
             List<Future<?>> runs = new ArrayList<>();
@@ -106,6 +115,7 @@ class RuleReplayTest {
     static void stop() throws Exception {
         if (agent != null) agent.close();
         if (podman != null) podman.close();
+        if (service != null) service.close();
     }
 
     @TestFactory
