@@ -107,6 +107,11 @@ final class RuleReplayCases {
                     Side.main("/usr/bin/nc -w 1 127.0.0.1 9 -e /bin/true"),
                     Side.main("/usr/bin/nc -w 1 127.0.0.1 9"),
                     "nc -w 1 127.0.0.1 9 -e /bin/true"),
+            // The applet named by busybox's first argument rather than by argv[0]: how busybox images run tools they have no link for.
+            c("Netcat With Command Execution", "busybox nc -e (the applet as busybox's argument)",
+                    Side.main("/bin/busybox nc -w 1 127.0.0.1 9 -e /bin/true"),
+                    Side.main("/bin/busybox nc -w 1 127.0.0.1 9"),
+                    "nc -w 1 127.0.0.1 9 -e /bin/true"),
             c("Bash Network Redirection Reverse Shell", "a shell opening /dev/tcp/...",
                     Side.main("/bin/sh -c 'exec 3<>/dev/tcp/127.0.0.1/9'"),
                     Side.main("/bin/sh -c 'exec 3</dev/null'"),
