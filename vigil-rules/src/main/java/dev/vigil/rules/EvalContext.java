@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import dev.vigil.events.process.ProcessInfo;
+import dev.vigil.events.process.ProcessTracker;
 
 import java.util.List;
 import java.util.function.IntFunction;
@@ -114,15 +115,21 @@ public final class EvalContext {
      * about nc. Options ({@code busybox --list}) stay busybox's.
      */
     private Facts newFacts(String binary, List<String> args) {
-        if (args.isEmpty()) return new Facts(binary, args, baseName(binary), 1);
+        if (args.isEmpty()) return new Facts(binary, args, ownName(binary), 1);
         if (binary.isEmpty()) return new Facts(binary, args, baseName(args.getFirst()), 1);
-        String own = baseName(binary);
+        String own = ownName(binary);
         if (!own.equals("busybox") && !own.equals("toybox")) return new Facts(binary, args, own, 1);
         String argv0 = baseName(args.getFirst());
         if (argv0.equals(own) && args.size() > 1 && !args.get(1).isEmpty() && !args.get(1).startsWith("-")) {
             return new Facts(binary, args, baseName(args.get(1)), 2);
         }
         return new Facts(binary, args, argv0, 1);
+    }
+
+    /** The executable's base name; an unlinked one's path ends in " (deleted)" (proc.exepath keeps it, the name does not, as comm). */
+    private String ownName(String binary) {
+        String own = baseName(binary);
+        return own.endsWith(ProcessTracker.DELETED) ? own.substring(0, own.length() - ProcessTracker.DELETED.length()) : own;
     }
 
     private Facts lookupFacts(ProcessInfo p) {

@@ -197,7 +197,7 @@ class RulesLanguageTest {
         return out;
     }
 
-    /** Multi-call binaries: the applet is the program, whether argv[0] or busybox's first argument names it. */
+    /** Multi-call binaries: the applet is the program, whether argv[0] or busybox's first argument names it; an unlinked binary keeps its name. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "/bin/busybox | nc,-w,1,h,9,-e,/bin/sh | nc | -w 1 h 9 -e /bin/sh | nc",
@@ -207,6 +207,7 @@ class RulesLanguageTest {
             "/bin/busybox | busybox | busybox | `` | busybox",
             "/usr/bin/toybox | toybox,nc,-l | nc | -l | toybox",
             "/usr/bin/nc.openbsd | nc,-l | nc.openbsd | -l | nc",
+            "/tmp/xmrig (deleted) | 3,-o,pool | xmrig | -o pool | 3",
     })
     void multiCallBinariesAreNamedAfterTheirApplet(String binary, String argv, String name, String args, String exe) {
         String[] a = argv.split(",");
