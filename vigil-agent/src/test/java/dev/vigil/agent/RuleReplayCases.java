@@ -172,6 +172,11 @@ final class RuleReplayCases {
                     Side.host("@memfd", "--vigil-replay"),
                     Side.host("true-copy", "--vigil-replay"),
                     "exe=/memfd:vigil-replay", "--vigil-replay"),
+            // The dropper's trick: open the binary, unlink it, execute it through its descriptor.
+            c("Deleted Binary Executed", "a binary unlinked before it runs through /proc/self/fd",
+                    Side.main("cp /bin/busybox /tmp/gone && exec 3</tmp/gone && rm /tmp/gone && exec -a true /proc/self/fd/3 --vigil-replay"),
+                    Side.main("cp /bin/busybox /tmp/kept && exec 3</tmp/kept && exec -a true /proc/self/fd/3 --vigil-replay"),
+                    "exe=/tmp/gone (deleted)", "cmdline=gone --vigil-replay"),
             c("Shell History Disabled", "HISTFILE=/dev/null",
                     Side.main("/bin/sh -c 'export HISTFILE=/dev/null; true'"),
                     Side.main("/bin/sh -c 'export HISTFILE=/root/.ash_history; true'"),
@@ -336,8 +341,7 @@ final class RuleReplayCases {
      * Process rules without a replay yet, and why. Everything else the default set has needs the
      * file, network or privilege syscall events (the coverage test lists which).
      */
-    static final Map<String, String> PROCESS_RULES_NOT_REPLAYED = Map.of(
-            "Deleted Binary Executed", "the exec sensor reports a deleted executable by its old path, without \" (deleted)\", so the rule cannot fire yet");
+    static final Map<String, String> PROCESS_RULES_NOT_REPLAYED = Map.of();
 
     /** The setup every container script runs before its cases (from /, so nothing is attributed to a case). */
     static String containerPrelude() {
