@@ -146,6 +146,13 @@ int BPF_PROG(vigil_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 			       BPF_CORE_READ(file, f_path.mnt), root, &truncated);
 	if (truncated)
 		flags |= VIGIL_F_BINARY_TRUNCATED;
+	/*
+	 * A file unlinked before the exec (run through /proc/PID/fd/N: a dropper hiding its
+	 * binary) or a memfd: the path walk still finds the old name, which /proc/PID/exe and
+	 * Falco mark with " (deleted)"; the decoder adds that mark from this flag.
+	 */
+	if (BPF_CORE_READ(file, f_inode, i_nlink) == 0)
+		flags |= VIGIL_F_BINARY_DELETED;
 	len = vigil_emit_path(s, off, len);
 	ev->binary_len = len;
 	off += len;

@@ -41,6 +41,7 @@ enum vigil_error {
 #define VIGIL_F_ARGS_TRUNCATED   (1 << 0)
 #define VIGIL_F_BINARY_TRUNCATED (1 << 1)
 #define VIGIL_F_CWD_TRUNCATED    (1 << 2)
+#define VIGIL_F_BINARY_DELETED   (1 << 3) /* the executable has no name left (unlinked file, memfd) */
 
 struct vigil_event_header {
 	__u16 type;      /* enum vigil_event_type */

@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import dev.vigil.events.process.ProcessInfo;
+import dev.vigil.events.process.ProcessTracker;
 
 import java.util.List;
 import java.util.function.IntFunction;
@@ -105,15 +106,30 @@ public final class EvalContext {
     }
 
     /**
-     * proc.name as Falco means it (the task's comm): the executable's own name, except for
-     * multi-call binaries (busybox, toybox) reached through applet links, where the kernel names
-     * the task after the link it was started by, which argv[0] carries.
+     * proc.name as Falco means it (the task's comm), and the index of the program's first own
+     * argument: the executable's own name, except for multi-call binaries (busybox, toybox).
+     * Reached through an applet link, the kernel names the task after the link, which argv[0]
+     * carries. Run by their own name with the applet as first argument ({@code busybox nc -e
+     * ...}, how busybox images run tools they have no link for), the applet is the program and
+     * the arguments after it are its own; otherwise {@code busybox nc -e} would pass every rule
+     * about nc. Options ({@code busybox --list}) stay busybox's.
      */
-    private String procName(String binary, List<String> args) {
-        if (args.isEmpty()) return baseName(binary);
-        if (binary.isEmpty()) return baseName(args.getFirst());
+    private Facts newFacts(String binary, List<String> args) {
+        if (args.isEmpty()) return new Facts(binary, args, ownName(binary), 1);
+        if (binary.isEmpty()) return new Facts(binary, args, baseName(args.getFirst()), 1);
+        String own = ownName(binary);
+        if (!own.equals("busybox") && !own.equals("toybox")) return new Facts(binary, args, own, 1);
+        String argv0 = baseName(args.getFirst());
+        if (argv0.equals(own) && args.size() > 1 && !args.get(1).isEmpty() && !args.get(1).startsWith("-")) {
+            return new Facts(binary, args, baseName(args.get(1)), 2);
+        }
+        return new Facts(binary, args, argv0, 1);
+    }
+
+    /** The executable's base name; an unlinked one's path ends in " (deleted)" (proc.exepath keeps it, the name does not, as comm). */
+    private String ownName(String binary) {
         String own = baseName(binary);
-        return own.equals("busybox") || own.equals("toybox") ? baseName(args.getFirst()) : own;
+        return own.endsWith(ProcessTracker.DELETED) ? own.substring(0, own.length() - ProcessTracker.DELETED.length()) : own;
     }
 
     private Facts lookupFacts(ProcessInfo p) {
@@ -128,7 +144,7 @@ public final class EvalContext {
             facts[slot] = g;
             return g;
         }
-        g = new Facts(binary, args, procName(binary, args));
+        g = newFacts(binary, args);
         facts[slot + 1] = f;
         facts[slot] = g;
         factMisses++;
@@ -208,16 +224,17 @@ public final class EvalContext {
         final List<String> args;
         final String name, exe, argLine, cmdline;
 
-        Facts(String binary, List<String> args, String name) {
+        /** {@code first}: the index of the program's first own argument (1, or 2 for {@code busybox APPLET ...}). */
+        Facts(String binary, List<String> args, String name, int first) {
             this.binary = binary;
             this.args = args;
             this.name = name;
             exe = args.isEmpty() ? binary : args.getFirst();
             int length = 0;
-            for (int i = 1; i < args.size(); i++) length += args.get(i).length() + 1;
+            for (int i = first; i < args.size(); i++) length += args.get(i).length() + 1;
             StringBuilder b = new StringBuilder(Math.max(0, length - 1));
-            for (int i = 1; i < args.size(); i++) {
-                if (i > 1) b.append(' ');
+            for (int i = first; i < args.size(); i++) {
+                if (i > first) b.append(' ');
                 b.append(args.get(i));
             }
             argLine = b.isEmpty() ? "" : b.toString();

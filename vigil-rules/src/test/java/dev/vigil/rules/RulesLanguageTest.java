@@ -197,6 +197,32 @@ class RulesLanguageTest {
         return out;
     }
 
+    /** Multi-call binaries: the applet is the program, whether argv[0] or busybox's first argument names it; an unlinked binary keeps its name. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "/bin/busybox | nc,-w,1,h,9,-e,/bin/sh | nc | -w 1 h 9 -e /bin/sh | nc",
+            "/bin/busybox | busybox,nc,-e,/bin/sh,h,9 | nc | -e /bin/sh h 9 | busybox",
+            "/bin/busybox | /bin/busybox,/bin/nc,-e,/bin/sh | nc | -e /bin/sh | /bin/busybox",
+            "/bin/busybox | busybox,--list | busybox | --list | busybox",
+            "/bin/busybox | busybox | busybox | `` | busybox",
+            "/usr/bin/toybox | toybox,nc,-l | nc | -l | toybox",
+            "/usr/bin/nc.openbsd | nc,-l | nc.openbsd | -l | nc",
+            "/tmp/xmrig (deleted) | 3,-o,pool | xmrig | -o pool | 3",
+    })
+    void multiCallBinariesAreNamedAfterTheirApplet(String binary, String argv, String name, String args, String exe) {
+        String[] a = argv.split(",");
+        TestEvents.P p = TestEvents.exe(binary, java.util.Arrays.copyOfRange(a, 1, a.length)).argv0(a[0]);
+        RuleSet set = load("""
+                - rule: R
+                  desc: d
+                  condition: evt.type = execve
+                  output: "%proc.name|%proc.args|%proc.exe|%proc.cmdline"
+                  priority: WARNING
+                """);
+        assertThat(set.rules().getFirst().format(TestEvents.exec(p), new EvalContext(TestEvents.LOOKUP, null)))
+                .isEqualTo(name + "|" + args + "|" + exe + "|" + (args.isEmpty() ? name : name + " " + args));
+    }
+
     @Test
     void outputTemplatesFormatFieldsAndAbsentValues() {
         RuleSet set = load("""

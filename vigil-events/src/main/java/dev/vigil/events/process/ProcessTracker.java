@@ -39,6 +39,9 @@ public final class ProcessTracker implements RecordStage {
         };
     }
 
+    /** The mark the kernel's d_path, and so /proc/PID/exe and Falco, put after an unlinked file's path. */
+    public static final String DELETED = " (deleted)";
+
     private ProcessEvent exec(RecordView r) {
         int pid = r.tgid();
         int ppid = r.u32(Wire.Exec.PPID);
@@ -49,6 +52,8 @@ public final class ProcessTracker implements RecordStage {
         List<String> args = r.nulSeparated(at + binaryLen, argsLen);
         String cwd = r.string(at + binaryLen + argsLen, cwdLen, strings);
         int flags = r.u16(Wire.Exec.FLAGS);
+        // As /proc/PID/exe shows an executable that has no name left (unlinked, memfd).
+        if ((flags & Wire.F_BINARY_DELETED) != 0) binary = binary + DELETED;
         ProcessInfo parent = parentKtime != 0 ? cache.get(ppid, parentKtime) : cache.get(ppid);
         String parentExecId = parentKtime != 0 ? ids.of(ppid, parentKtime) : parent != null ? parent.execId() : "";
         long cgroupId = r.cgroupId();

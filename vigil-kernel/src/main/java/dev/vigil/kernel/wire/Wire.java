@@ -26,7 +26,7 @@ public final class Wire {
     public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_ALERT_REPEAT = 3, ERR_MAX = 16;
     public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth", "alert_repeat");
     // VIGIL_F_*
-    public static final int F_ARGS_TRUNCATED = 1, F_BINARY_TRUNCATED = 2, F_CWD_TRUNCATED = 4;
+    public static final int F_ARGS_TRUNCATED = 1, F_BINARY_TRUNCATED = 2, F_CWD_TRUNCATED = 4, F_BINARY_DELETED = 8;
     public static final int PATH_MAX = 1024, ARGS_MAX = 1024, CGROUP_PATH_MAX = 512;
 
     public static final class Header {
