@@ -27,7 +27,10 @@ public final class CoreMaps implements AutoCloseable {
     public static final List<String> GUARD_MAPS = List.of("vigil_guard_scope", "vigil_guard_policies", "vigil_guard_config",
             "vigil_cmd_binaries", "vigil_cmd_tokens", "vigil_guard_paths", "vigil_guard_host_fs", "vigil_guard_own_mounts",
             "vigil_guard_host_ns", "vigil_guard_parents");
-    private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS),
+    /** The syscalls sensor's filter and counters (bpf/include/vigil_syscall.h): they outlive a reload of the sensor. */
+    public static final String SYSCALL_FILTER = "vigil_syscall_filter", SYSCALL_COUNTS = "vigil_syscall_counts";
+    private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS,
+                    SYSCALL_FILTER, SYSCALL_COUNTS),
             GUARD_MAPS.stream()).toList();
 
     private final BpfObject object;
@@ -119,6 +122,23 @@ public final class CoreMaps implements AutoCloseable {
 
     public long ringDrops(int eventType) {
         return object.map(RING_DROPS).sumPerCpuCounter(eventType);
+    }
+
+    /** Sets which syscall kinds (bit 1 << Wire.SK_*) the kernel sends; the rest stop at the programs' first lookup. */
+    public void setSyscallFilter(long kinds) {
+        try (Arena arena = Arena.ofConfined()) {
+            object.map(SYSCALL_FILTER).update(arena.allocateFrom(JAVA_INT, 0), arena.allocateFrom(JAVA_LONG, kinds), BpfMap.BPF_ANY);
+        }
+    }
+
+    /** Syscall records of this kind the kernel put in the ring. */
+    public long syscallsSent(int kind) {
+        return object.map(SYSCALL_COUNTS).sumPerCpuCounter(kind);
+    }
+
+    /** Syscalls of this kind a program saw and dropped because no rule needs the kind. */
+    public long syscallsFiltered(int kind) {
+        return object.map(SYSCALL_COUNTS).sumPerCpuCounter(Wire.SK_MAX + kind);
     }
 
     public long errors(int reason) {
