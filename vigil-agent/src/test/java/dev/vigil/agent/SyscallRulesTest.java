@@ -65,11 +65,17 @@ class SyscallRulesTest {
     }
 
     private static JsonNode alert(String rule, String container) throws InterruptedException {
-        return sink.await(e -> e instanceof Alert a && a.rule().equals(rule) && a.container() != null && a.container().id().equals(container), WAIT);
+        return alert(rule, container, "");
+    }
+
+    private static JsonNode alert(String rule, String container, String outputPart) throws InterruptedException {
+        return sink.await(e -> e instanceof Alert a && a.rule().equals(rule) && a.container() != null && a.container().id().equals(container)
+                && a.output().contains(outputPart), WAIT);
     }
 
     @Test
     void fileAndPrivilegeRulesFireOnRealSyscallsInAContainer() throws Exception {
+        // busybox's sh runs chmod and rm in-process (its NOFORK applets): their syscalls are the shell's.
         String id = run("files", """
                 echo 'x:x:1234:1234::/:/bin/sh' >> /etc/passwd
                 echo 'root:*:1::::::' > /etc/shadow
@@ -86,15 +92,19 @@ class SyscallRulesTest {
 
         JsonNode shadow = alert("Shadow File Read", id);
         assertThat(shadow.get("output").asText()).contains("file=/etc/shadow").contains("proc=cat");
-        assertThat(shadow.get("process").get("binary").asText()).endsWith("cat");
+        // busybox: the image is /bin/busybox, the process is named after argv[0]
+        assertThat(shadow.get("process").get("binary").asText()).isEqualTo("/bin/busybox");
+        assertThat(shadow.get("ancestors").get(0).get("binary").asText()).isEqualTo("/bin/busybox");
 
         JsonNode setuid = alert("Setuid or Setgid Bit Set", id);
-        assertThat(setuid.get("output").asText()).contains("file=/tmp/tool").contains("S_ISUID").contains("proc=chmod");
+        assertThat(setuid.get("output").asText()).contains("file=/tmp/tool mode=S_ISUID|S_IRWXU|S_IRGRP|S_IXGRP|S_IROTH|S_IXOTH ");
 
         JsonNode log = alert("Log Files Deleted", id);
-        assertThat(log.get("output").asText()).contains("file=/var/log/app.log").contains("proc=rm");
+        assertThat(log.get("output").asText()).contains("file=/var/log/app.log ");
 
-        JsonNode mount = alert("Mount Syscall in Container", id);
+        // The runtime's own mounts while it sets the container up come first, from a process the agent
+        // has no record of yet (see docs/rules.md); the shell's mount is the one this test made.
+        JsonNode mount = alert("Mount Syscall in Container", id, "proc=mount");
         assertThat(mount.get("output").asText()).contains("source=none").contains("target=/mnt").contains("proc=mount");
         assertThat(agent.syscallStats().received()).hasEntrySatisfying("open_write", n -> assertThat(n).isPositive());
     }
