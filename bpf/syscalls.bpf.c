@@ -17,6 +17,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct vigil_syscall_event *vigil_btf_vigil_syscall_event __attribute__((section(".vigil.btf"), used));
 struct vigil_syscall_filter *vigil_btf_vigil_syscall_filter __attribute__((section(".vigil.btf"), used));
+struct vigil_sys_path_key *vigil_btf_vigil_sys_path_key __attribute__((section(".vigil.btf"), used));
 
 #define VIGIL_SREC_AREA 2048
 /* Keeps a mask clang could prove redundant, so the verifier sees the bound. */
@@ -122,16 +123,20 @@ static __always_inline void vigil_sys_user_path(struct vigil_sys_scratch *s, str
 	}
 }
 
-/* The absolute path of (dentry, mnt) as the task sees it, as the record's first path; keeps the end of a long one. */
-static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
-						  struct dentry *d, struct vfsmount *mnt)
+/* Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length. */
+static __always_inline __u32 vigil_sys_build(struct vigil_sys_scratch *s, struct dentry *d, struct vfsmount *mnt,
+					     bool *truncated)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
-	bool truncated = false;
-	__u32 len;
 
-	len = vigil_path_build(&s->path, d, mnt, &fs->root, &truncated);
+	return vigil_path_build(&s->path, d, mnt, &fs->root, truncated);
+}
+
+/* The path vigil_sys_build left in s->path as the record's first path; keeps the end of a long one. */
+static __always_inline void vigil_sys_put_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
+					       __u32 len, bool truncated)
+{
 	if (len > VIGIL_SYS_PATH_MAX - 1) {
 		len = VIGIL_SYS_PATH_MAX - 1;
 		truncated = true;
@@ -142,6 +147,16 @@ static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, s
 	ev->path_len = len;
 	if (truncated)
 		ev->flags |= VIGIL_SF_PATH_TRUNCATED;
+}
+
+/* The absolute path of (dentry, mnt) as the task sees it, as the record's first path. */
+static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
+						  struct dentry *d, struct vfsmount *mnt)
+{
+	bool truncated = false;
+	__u32 len = vigil_sys_build(s, d, mnt, &truncated);
+
+	vigil_sys_put_path(s, ev, len, truncated);
 }
 
 static __always_inline struct file *vigil_sys_file(__u32 fd)
@@ -159,6 +174,65 @@ static __always_inline struct file *vigil_sys_file(__u32 fd)
 
 /* ---------------------------------------------------------------- opens */
 
+#define VIGIL_SYS_FNV_OFFSET 0xcbf29ce484222325ULL
+#define VIGIL_SYS_FNV_PRIME 0x100000001b3ULL
+
+struct vigil_sys_path_match {
+	const char *buf; /* the path, len bytes */
+	__u32 len;
+	__u64 prefix;    /* hash of the bytes so far */
+	__u64 comp;      /* hash of the current component */
+	__u32 classes;   /* VIGIL_OPEN_* bits of the entries met */
+};
+
+static __always_inline void vigil_sys_path_lookup(struct vigil_sys_path_match *m, __u32 type, __u64 hash)
+{
+	struct vigil_sys_path_key key = { .type = type, .hash = hash };
+	__u32 *v = bpf_map_lookup_elem(&vigil_syscall_paths, &key);
+
+	if (v)
+		m->classes |= *v;
+}
+
+static int vigil_sys_path_step(__u32 i, void *ctx)
+{
+	struct vigil_sys_path_match *m = ctx;
+	__u8 c;
+
+	if (i >= m->len)
+		return 1;
+	if (bpf_probe_read_kernel(&c, 1, m->buf + (i & (VIGIL_PATH_MAX - 1))))
+		return 1;
+	if (c == '/') {
+		/* A component ends: the path up to here is a candidate prefix, the component a candidate name. */
+		if (i > 0) {
+			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_PREFIX, m->prefix);
+			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_COMPONENT, m->comp);
+		}
+		m->comp = VIGIL_SYS_FNV_OFFSET;
+	} else {
+		m->comp = (m->comp ^ c) * VIGIL_SYS_FNV_PRIME;
+	}
+	m->prefix = (m->prefix ^ c) * VIGIL_SYS_FNV_PRIME;
+	return 0;
+}
+
+/* The VIGIL_OPEN_* classes of the path entries the path (s->path, len bytes at its end) meets. */
+static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, __u32 len)
+{
+	struct vigil_sys_path_match m = {
+		.buf = &s->path.b[(VIGIL_PATH_MAX - len) & (VIGIL_PATH_MAX - 1)],
+		.len = len,
+		.prefix = VIGIL_SYS_FNV_OFFSET,
+		.comp = VIGIL_SYS_FNV_OFFSET,
+	};
+
+	bpf_loop(VIGIL_PATH_MAX, vigil_sys_path_step, &m, 0);
+	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_PREFIX, m.prefix);
+	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_COMPONENT, m.comp);
+	return m.classes;
+}
+
 static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 zero = 0;
@@ -168,30 +242,43 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	struct vigil_syscall_event *ev;
 	struct file *file;
 	struct inode *inode;
-	__u32 flags, acc, kind;
+	__u32 flags, classes, wanted, len, kind;
+	bool truncated = false;
 	long ret = ctx->ret;
 
-	/* The hot path: no rule reads opens, or this open failed (the rules read opens that happened). */
+	/* The hot path: no rule reads opens. */
 	if (!f || !(f->kinds & open_bits)) {
 		vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + VIGIL_SK_OPEN_READ);
 		return 0;
 	}
+	/* The rules read opens that happened. */
 	if (ret < 0)
 		return 0;
 	file = vigil_sys_file((__u32)ret);
 	if (!file)
 		return 0;
 	flags = BPF_CORE_READ(file, f_flags);
-	acc = flags & 3;
 	/* O_RDWR is both a read and a write, as Falco's evt.is_open_read/is_open_write say. */
-	if (acc != 1 && (f->kinds & (1ULL << VIGIL_SK_OPEN_READ)))
-		kind = VIGIL_SK_OPEN_READ;
-	else if (acc != 0 && (f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE)))
-		kind = VIGIL_SK_OPEN_WRITE;
-	else {
-		vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + (acc == 0 ? VIGIL_SK_OPEN_READ : VIGIL_SK_OPEN_WRITE));
+	classes = (flags & 3) == 0 ? VIGIL_OPEN_READ : (flags & 3) == 1 ? VIGIL_OPEN_WRITE : VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	if (!(f->kinds & (1ULL << VIGIL_SK_OPEN_READ)))
+		classes &= ~VIGIL_OPEN_READ;
+	if (!(f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE)))
+		classes &= ~VIGIL_OPEN_WRITE;
+	kind = (flags & 3) == 0 || (flags & 3) == 2 ? VIGIL_SK_OPEN_READ : VIGIL_SK_OPEN_WRITE;
+	if (!classes)
+		goto filtered;
+	s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
+	if (!s)
 		return 0;
-	}
+	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated);
+	wanted = classes & f->open_any;
+	/* Classes no rule reads on every path: only paths some rule names. */
+	if (classes & ~wanted)
+		wanted |= classes & vigil_sys_path_classes(s, len);
+	if (!wanted)
+		goto filtered;
+	if (!(wanted & VIGIL_OPEN_READ))
+		kind = VIGIL_SK_OPEN_WRITE;
 	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
 	if (!ev)
 		return 0;
@@ -200,8 +287,11 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	ev->open_flags = flags;
 	inode = BPF_CORE_READ(file, f_inode);
 	ev->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
-	vigil_sys_kernel_path(s, ev, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
+	vigil_sys_put_path(s, ev, len, truncated);
 	vigil_sys_submit(ev);
+	return 0;
+filtered:
+	vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + kind);
 	return 0;
 }
 

@@ -58,10 +58,38 @@ struct vigil_syscall_event {
 	/* then path[path_len] path2[path2_len]: file or unix socket path; symlink link path, mount dir */
 };
 
+/* Open access classes, as the rules' evt.is_open_read / is_open_write see them. */
+#define VIGIL_OPEN_READ  1 /* O_RDONLY, O_RDWR */
+#define VIGIL_OPEN_WRITE 2 /* O_WRONLY, O_RDWR */
+
 /* Index 0: which kinds some rule needs. Zero (the initial value) sends nothing. */
 struct vigil_syscall_filter {
-	__u64 kinds; /* 1 << enum vigil_sys_kind */
+	__u64 kinds;    /* 1 << enum vigil_sys_kind */
+	__u32 open_any; /* VIGIL_OPEN_* classes some rule reads on any path; the others only on vigil_syscall_paths */
+	__u32 reserved;
 };
+
+/*
+ * Paths some open rule can match (OpenPaths in vigil-rules): an open of a class not in
+ * open_any is sent when a component-boundary prefix of its path (or all of it) or one of its
+ * components hashes to an entry whose value has the class's bit.
+ */
+#define VIGIL_SYS_PATH_PREFIX    1
+#define VIGIL_SYS_PATH_COMPONENT 2
+#define VIGIL_SYS_PATHS_MAX 4096
+
+struct vigil_sys_path_key {
+	__u32 type;     /* VIGIL_SYS_PATH_* */
+	__u32 reserved;
+	__u64 hash;     /* FNV-1a 64 of the bytes, no trailing slash, no NUL */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIGIL_SYS_PATHS_MAX);
+	__type(key, struct vigil_sys_path_key);
+	__type(value, __u32); /* VIGIL_OPEN_* */
+} vigil_syscall_paths SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

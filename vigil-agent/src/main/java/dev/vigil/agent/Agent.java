@@ -151,7 +151,8 @@ public final class Agent implements AutoCloseable {
                     config.ringBuffer().pollMillis(), this::reportLosses, detector == null ? (e, out) -> {} : detector::observe);
             syscallStage.output(p::emitFromStage);
             // Before the syscalls sensor loads: its programs send nothing until this is written.
-            core.setSyscallFilter(syscallFilter(config.rules(), detector));
+            SyscallKinds.Need need = syscallFilter(config.rules(), detector);
+            core.setSyscallFilter(need.kinds(), need.openAny(), need.openPaths());
             inventory.addListener(new ContainerEvents(pipeline));
             inventory.addListener(guard);
             policies.onChange(guard::recompile);
@@ -192,18 +193,18 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The syscall kinds the kernel sends: those the loaded rules read, or all with rules.collectAll. */
-    private static long syscallFilter(AgentConfig.RulesConfig c, RuleDetector detector) {
+    private static SyscallKinds.Need syscallFilter(AgentConfig.RulesConfig c, RuleDetector detector) {
         if (Boolean.TRUE.equals(c.collectAll())) {
             LOG.log(System.Logger.Level.INFO, "syscall kinds sent by the kernel: all (rules.collectAll)");
-            return SyscallKinds.ALL;
+            return SyscallKinds.Need.ALL_KINDS;
         }
         if (detector == null) {
             LOG.log(System.Logger.Level.INFO, "syscall kinds sent by the kernel: none (rules disabled)");
-            return 0;
+            return new SyscallKinds.Need(0, 0, Map.of(), Set.of(), false);
         }
         SyscallKinds.Need need = SyscallKinds.needed(detector.engine().rules());
         LOG.log(System.Logger.Level.INFO, need.describe());
-        return need.kinds();
+        return need;
     }
 
     /** Syscall records by kind: sent by the kernel, received by the agent, and dropped in the kernel because no rule reads the kind. */

@@ -1,10 +1,13 @@
 package dev.vigil.agent.detect;
 
+import dev.vigil.agent.sensor.CoreMaps;
 import dev.vigil.kernel.wire.Wire;
 import dev.vigil.rules.CompiledRule;
+import dev.vigil.rules.OpenPaths;
 import dev.vigil.rules.RuleSet;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +17,7 @@ import java.util.TreeSet;
  * What the syscalls sensor (bpf/syscalls.bpf.c) reports, in the rules' terms: the Falco event
  * type of each syscall number it hooks, and which kernel-side kinds (enum vigil_sys_kind) a rule
  * set needs, so that the kernel sends nothing no loaded rule reads (docs/rules.md, "Kernel
- * sensors").
+ * sensors"): per kind, and for opens per access class and path.
  */
 public final class SyscallKinds {
     private SyscallKinds() {}
@@ -64,16 +67,32 @@ public final class SyscallKinds {
         return bit(Wire.SK_OPEN_READ) | bit(Wire.SK_OPEN_WRITE);
     }
 
-    /** The kinds a rule set needs, with the event types no sensor produces yet (for the log). */
-    public record Need(long kinds, Set<String> unsupported, boolean untypedRule) {
+    /**
+     * The kinds a rule set needs; for opens, the access classes (Wire.OPEN_*) some rule reads on
+     * any path, and for the others the path entries (prefixes, components) that can match; with
+     * the event types no sensor produces yet (for the log).
+     */
+    public record Need(long kinds, int openAny, Map<CoreMaps.PathEntry, Integer> openPaths, Set<String> unsupported, boolean untypedRule) {
+        public static final Need ALL_KINDS = new Need(ALL, Wire.OPEN_READ | Wire.OPEN_WRITE, Map.of(), Set.of(), false);
+
         public String describe() {
             Set<String> names = new LinkedHashSet<>();
             for (int k = 0; k < Wire.SYSCALL_KIND_NAMES.size(); k++) if ((kinds & (1L << k)) != 0) names.add(Wire.SYSCALL_KIND_NAMES.get(k));
-            return "syscall kinds sent by the kernel: " + (names.isEmpty() ? "none" : String.join(", ", names))
+            String opens = (kinds & OPENS) == 0 ? "" : "; opens for reading: " + scope(Wire.OPEN_READ) + ", for writing: " + scope(Wire.OPEN_WRITE);
+            return "syscall kinds sent by the kernel: " + (names.isEmpty() ? "none" : String.join(", ", names)) + opens
                     + (unsupported.isEmpty() ? "" : "; event types rules name that no sensor produces: " + String.join(", ", unsupported))
                     + (untypedRule ? "; a rule without evt.type matches every event, so every kind is sent" : "");
         }
+
+        private String scope(int cls) {
+            if ((openAny & cls) != 0) return "every path";
+            long n = openPaths.values().stream().filter(v -> (v & cls) != 0).count();
+            return n == 0 ? "none" : "paths the rules name (" + n + " prefixes and names)";
+        }
     }
+
+    private static final long OPENS = (1L << Wire.SK_OPEN_READ) | (1L << Wire.SK_OPEN_WRITE);
+    private static final Set<String> OPEN_TYPES = Set.of("open", "openat", "openat2", "creat");
 
     /**
      * The kinds the rules index (their evt.type); a rule without an evt.type restriction reads
@@ -92,6 +111,30 @@ public final class SyscallKinds {
             else if (!PROCESS_TYPES.contains(t)) unsupported.add(t);
         }
         boolean untyped = rules.stream().anyMatch(r -> r.evtTypes() == null);
-        return new Need(untyped ? ALL : kinds, unsupported, untyped);
+        if (untyped) return new Need(ALL, Wire.OPEN_READ | Wire.OPEN_WRITE, Map.of(), unsupported, true);
+        int openAny = 0;
+        Map<CoreMaps.PathEntry, Integer> paths = new HashMap<>();
+        for (CompiledRule r : rules) {
+            if (r.evtTypes().stream().noneMatch(OPEN_TYPES::contains)) continue;
+            OpenPaths op = r.openPaths();
+            int access = (op.access() & OpenPaths.READ) != 0 ? Wire.OPEN_READ : 0;
+            if ((op.access() & OpenPaths.WRITE) != 0) access |= Wire.OPEN_WRITE;
+            if (access == 0) continue;
+            if (op.any()) {
+                openAny |= access;
+                continue;
+            }
+            for (String p : op.prefixes()) paths.merge(CoreMaps.PathEntry.prefix(p), access, (a, b) -> a | b);
+            for (String c : op.components()) paths.merge(CoreMaps.PathEntry.component(c), access, (a, b) -> a | b);
+        }
+        // A class read on any path needs no entries; the kernel checks entries only for the others.
+        int any = openAny;
+        paths.replaceAll((k, v) -> v & ~any);
+        paths.values().removeIf(v -> v == 0);
+        if (paths.size() > Wire.SYS_PATHS_MAX) {
+            openAny = Wire.OPEN_READ | Wire.OPEN_WRITE;
+            paths.clear();
+        }
+        return new Need(kinds, openAny, Map.copyOf(paths), unsupported, false);
     }
 }

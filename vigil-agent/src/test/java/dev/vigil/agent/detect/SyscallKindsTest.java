@@ -26,6 +26,13 @@ class SyscallKindsTest {
         assertThat(need.kinds()).isEqualTo(SyscallKinds.ALL);
         assertThat(need.untypedRule()).isFalse();
         assertThat(need.unsupported()).containsExactly("dup", "dup2", "dup3");
+        // ...but opens for reading only of the files they name. Writes on every path: "Web Shell Written
+        // by Web Server" bounds the file only by its extension (fd.filename endswith .php).
+        assertThat(need.openAny()).isEqualTo(Wire.OPEN_WRITE);
+        assertThat(need.openPaths()).containsEntry(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/shadow"), Wire.OPEN_READ)
+                .containsEntry(dev.vigil.agent.sensor.CoreMaps.PathEntry.component(".aws"), Wire.OPEN_READ)
+                .doesNotContainKey(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/passwd"));
+        assertThat(need.describe()).contains("opens for reading: paths the rules name").contains("for writing: every path");
     }
 
     @Test
@@ -43,11 +50,22 @@ class SyscallKindsTest {
 
     @Test
     void anOpenRuleNeedsBothOpenKindsAndARuleWithoutTypeNeedsAll() {
-        assertThat(SyscallKinds.needed(rules(rule("w", "evt.type in (open, openat) and fd.name = /etc/passwd"))).kinds())
-                .isEqualTo((1L << Wire.SK_OPEN_READ) | (1L << Wire.SK_OPEN_WRITE));
+        SyscallKinds.Need passwd = SyscallKinds.needed(rules(rule("w", "evt.type in (open, openat) and evt.is_open_write = true and fd.name = /etc/passwd")));
+        assertThat(passwd.kinds()).isEqualTo((1L << Wire.SK_OPEN_READ) | (1L << Wire.SK_OPEN_WRITE));
+        assertThat(passwd.openAny()).isZero();
+        assertThat(passwd.openPaths()).containsExactly(java.util.Map.entry(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/passwd"), Wire.OPEN_WRITE));
+        assertThat(SyscallKinds.needed(rules(rule("php", "evt.type = openat and fd.name endswith .php"))).openAny())
+                .isEqualTo(Wire.OPEN_READ | Wire.OPEN_WRITE);
         SyscallKinds.Need untyped = SyscallKinds.needed(rules(rule("any", "proc.name = nc")));
         assertThat(untyped.untypedRule()).isTrue();
         assertThat(untyped.kinds()).isEqualTo(SyscallKinds.ALL);
+    }
+
+    @Test
+    void pathHashesAreFnv1a() {
+        // FNV-1a 64 test vectors: the kernel side computes the same over the resolved path's bytes.
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("")).isEqualTo(0xcbf29ce484222325L);
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("a")).isEqualTo(0xaf63dc4c8601ec8cL);
     }
 
     @Test

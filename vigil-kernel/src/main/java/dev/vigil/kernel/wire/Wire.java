@@ -153,11 +153,29 @@ public final class Wire {
         private Syscall() {}
     }
 
-    /** Index 0 of map vigil_syscall_filter: the kinds (1 << SK_*) some loaded rule needs. */
+    // VIGIL_OPEN_*, VIGIL_SYS_PATH_*
+    public static final int OPEN_READ = 1, OPEN_WRITE = 2, SYS_PATH_PREFIX = 1, SYS_PATH_COMPONENT = 2, SYS_PATHS_MAX = 4096;
+
+    /** Index 0 of map vigil_syscall_filter: the kinds (1 << SK_*) some loaded rule needs, and the open classes read on any path. */
     public static final class SyscallFilter {
-        public static final StructLayout LAYOUT = MemoryLayout.structLayout(JAVA_LONG.withName("kinds")).withName("vigil_syscall_filter");
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("kinds"),
+                JAVA_INT.withName("open_any"),
+                JAVA_INT.withName("reserved")).withName("vigil_syscall_filter");
+        public static final long KINDS = off(LAYOUT, "kinds"), OPEN_ANY = off(LAYOUT, "open_any");
 
         private SyscallFilter() {}
+    }
+
+    /** Key of map vigil_syscall_paths (value: u32 OPEN_* classes). */
+    public static final class SysPathKey {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_INT.withName("type"),
+                JAVA_INT.withName("reserved"),
+                JAVA_LONG.withName("hash")).withName("vigil_sys_path_key");
+        public static final long TYPE = off(LAYOUT, "type"), HASH = off(LAYOUT, "hash");
+
+        private SysPathKey() {}
     }
 
     /** Value of map vigil_procs (key: u32 tgid). */
@@ -307,7 +325,7 @@ public final class Wire {
         // A method, not a field: a field here would initialize before the nested classes it names.
         return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT,
                 GuardEvent.LAYOUT, GuardSettings.LAYOUT, GuardScope.LAYOUT, GuardConfig.LAYOUT, CmdBinary.LAYOUT, CmdTokenKey.LAYOUT,
-                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT, Syscall.LAYOUT, SyscallFilter.LAYOUT);
+                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT, Syscall.LAYOUT, SyscallFilter.LAYOUT, SysPathKey.LAYOUT);
     }
 
     private static long off(StructLayout layout, String field) {
