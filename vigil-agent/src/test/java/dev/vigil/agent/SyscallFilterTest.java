@@ -98,5 +98,19 @@ class SyscallFilterTest {
         assertThat(awaitReceived("open_read", received + OPENS) - received).isGreaterThanOrEqualTo(OPENS);
         var stats = agent.syscallStats();
         assertThat(stats.sent().get("open_read")).isGreaterThanOrEqualTo(stats.received().get("open_read"));
+
+        // Switched off, the sensor's programs leave the kernel; switched on again, the filter the
+        // agent wrote at start (kept in the core maps) still applies.
+        agent.setSensorEnabled("syscalls", false);
+        long sentOff = agent.syscallStats().sent().get("open_read");
+        openLoop(named);
+        assertThat(agent.syscallStats().sent().get("open_read")).isEqualTo(sentOff);
+        agent.setSensorEnabled("syscalls", true);
+        long filteredOn = agent.syscallStats().filtered().get("open_read");
+        openLoop(plain);
+        assertThat(agent.syscallStats().filtered().get("open_read") - filteredOn).isGreaterThanOrEqualTo(OPENS);
+        long receivedOn = agent.syscallStats().received().get("open_read");
+        openLoop(named);
+        assertThat(awaitReceived("open_read", receivedOn + OPENS) - receivedOn).isGreaterThanOrEqualTo(OPENS);
     }
 }
