@@ -118,4 +118,21 @@ class SyscallRulesTest {
         assertThat(sink.events()).filteredOn(e -> e instanceof Alert al && al.container() != null && al.container().id().equals(id))
                 .noneMatch(e -> ((Alert) e).rule().equals("Account Database Written"));
     }
+
+    @Test
+    void anInterpreterStagingAProgramInAMemfdIsSeenAtCreationAndAtExecution() throws Exception {
+        // On the host, by a process this test starts: /bin/true copied into a memfd and run from there.
+        String script = "import os; fd = os.memfd_create('vigil-payload'); os.write(fd, open('/bin/true', 'rb').read()); "
+                + "os.execv('/proc/self/fd/%d' % fd, ['vigil-memfd-true'])";
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script).inheritIO().start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        long pid = p.pid();
+        JsonNode created = sink.await(e -> e instanceof Alert a && a.rule().equals("Executable Memory File Created by Interpreter")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(created.get("output").asText()).startsWith("memfd created by an interpreter (name=vigil-payload proc=python3");
+        JsonNode ran = sink.await(e -> e instanceof Alert a && a.rule().equals("Fileless Execution via Memfd")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(ran.get("output").asText()).contains("exe=/memfd:vigil-payload");
+    }
 }
