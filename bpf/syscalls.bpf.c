@@ -246,7 +246,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	bool truncated = false;
 	long ret = ctx->ret;
 
-	/* The hot path: no rule reads opens. */
+	/* The hot path: no rule reads opens (counted as open_read: the flags are not read here). */
 	if (!f || !(f->kinds & open_bits)) {
 		vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + VIGIL_SK_OPEN_READ);
 		return 0;
