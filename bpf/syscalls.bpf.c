@@ -12,6 +12,7 @@
 #include "vigil_common.h"
 #include "vigil_path.h"
 #include "vigil_syscall.h"
+#include <bpf/bpf_endian.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -400,6 +401,120 @@ int vigil_sys_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	vigil_sys_submit(ev);
 out:
 	bpf_map_delete_elem(&vigil_sys_connects, &id);
+	return 0;
+}
+
+/* The socket behind fd's local end (and with peer, its remote end) into the record. */
+static __always_inline bool vigil_sys_sock_ends(struct vigil_syscall_event *ev, __u32 fd, bool peer)
+{
+	struct file *file = vigil_sys_file(fd);
+	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : 0;
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : 0;
+	__u16 family;
+
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	ev->family = family;
+	if (family == VIGIL_AF_INET) {
+		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+
+		__builtin_memcpy(ev->laddr, &a, 4);
+		if (peer) {
+			a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			__builtin_memcpy(ev->raddr, &a, 4);
+		}
+	} else if (family == VIGIL_AF_INET6) {
+		BPF_CORE_READ_INTO(&ev->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		if (peer)
+			BPF_CORE_READ_INTO(&ev->raddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		return false;
+	}
+	ev->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (peer)
+		ev->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	return true;
+}
+
+/* ---------------------------------------------------------------- accept, bind, listen */
+
+static __always_inline int vigil_sys_accepted(struct trace_event_raw_sys_exit *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	long ret = ctx->ret;
+
+	if (!vigil_sys_wanted(VIGIL_SK_ACCEPT) || ret < 0)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_ACCEPT, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->ret = ret;
+	ev->fd = (__s32)ret;
+	/* Unix and other families: not reported (no rule reads their accepts). */
+	if (vigil_sys_sock_ends(ev, (__u32)ret, true))
+		vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_accept")
+int vigil_sys_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_accepted(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_accept4")
+int vigil_sys_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_accepted(ctx);
+}
+
+/* The address asked for, from the caller's sockaddr (IPv4 and IPv6). */
+SEC("tp/syscalls/sys_enter_bind")
+int vigil_sys_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	__u8 addr[24] = {};
+	__u16 family;
+
+	if (!vigil_sys_wanted(VIGIL_SK_BIND))
+		return 0;
+	if (bpf_probe_read_user(addr, sizeof(addr), (const void *)ctx->args[1]))
+		return 0;
+	__builtin_memcpy(&family, addr, sizeof(family));
+	if (family != VIGIL_AF_INET && family != VIGIL_AF_INET6)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_BIND, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->family = family;
+	ev->lport = ((__u16)addr[2] << 8) | addr[3];
+	if (family == VIGIL_AF_INET)
+		__builtin_memcpy(ev->laddr, &addr[4], 4);
+	else
+		__builtin_memcpy(ev->laddr, &addr[8], 16);
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_listen")
+int vigil_sys_listen(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+
+	if (!vigil_sys_wanted(VIGIL_SK_LISTEN))
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_LISTEN, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->arg = ctx->args[1];
+	if (vigil_sys_sock_ends(ev, (__u32)ev->fd, false))
+		vigil_sys_submit(ev);
 	return 0;
 }
 

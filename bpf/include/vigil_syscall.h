@@ -27,6 +27,9 @@ enum vigil_sys_kind {
 	VIGIL_SK_BPF = 10,
 	VIGIL_SK_MEMFD = 11,
 	VIGIL_SK_NAMESPACE = 12, /* unshare, setns */
+	VIGIL_SK_ACCEPT = 13,    /* accept, accept4: the new connection's two ends */
+	VIGIL_SK_BIND = 14,      /* the address asked for */
+	VIGIL_SK_LISTEN = 15,    /* the socket's bound address; arg = backlog */
 	VIGIL_SK_MAX = 32,       /* size of the per-kind counter arrays */
 };
 

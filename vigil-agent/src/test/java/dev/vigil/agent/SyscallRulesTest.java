@@ -44,6 +44,18 @@ class SyscallRulesTest {
                   output: test connect (connection=%fd.name sip=%fd.sip proc=%proc.name container=%container.name)
                   priority: NOTICE
                   tags: [test]
+                - rule: Vigil test accept on 9999 in a container
+                  desc: a test rule on accept records
+                  condition: evt.type in (accept, accept4) and evt.dir = < and fd.sport = 9999 and container.id != host
+                  output: test accept (connection=%fd.name cip=%fd.cip proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test listen on 9999 in a container
+                  desc: a test rule on listen records
+                  condition: evt.type = listen and evt.dir = < and fd.sport = 9999 and container.id != host
+                  output: test listen (addr=%fd.name backlog=%evt.arg.backlog proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
                 """);
         sink = new CapturingSink(e -> e instanceof Alert);
         agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "policies.dir", work.resolve("policies").toString(),
@@ -114,6 +126,12 @@ class SyscallRulesTest {
         String id = run("connect", "nc -l -p 9999 > /dev/null & sleep 0.5; echo hi | nc -w 1 127.0.0.1 9999; wait; true");
         JsonNode a = alert("Vigil test connect to 9999 in a container", id);
         assertThat(a.get("output").asText()).containsPattern("connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:9999 sip=127\\.0\\.0\\.1 proc=nc");
+        // The listener's side: its listen (busybox nc listens on IPv6's any address, dual stack) and the
+        // accepted connection, client first (an IPv4 peer on that socket reads as IPv4).
+        assertThat(alert("Vigil test listen on 9999 in a container", id).get("output").asText())
+                .containsPattern("addr=(\\[::\\]|0\\.0\\.0\\.0):9999 backlog=\\d+ proc=nc");
+        assertThat(alert("Vigil test accept on 9999 in a container", id).get("output").asText())
+                .containsPattern("connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:9999 cip=127\\.0\\.0\\.1 proc=nc");
         // The container's own start (its runtime writes /etc/hosts and the like before the shell) wrote no account database.
         assertThat(sink.events()).filteredOn(e -> e instanceof Alert al && al.container() != null && al.container().id().equals(id))
                 .noneMatch(e -> ((Alert) e).rule().equals("Account Database Written"));

@@ -35,7 +35,9 @@ public final class SyscallKinds {
             Map.entry("init_module", bit(Wire.SK_MODULE)), Map.entry("finit_module", bit(Wire.SK_MODULE)),
             Map.entry("bpf", bit(Wire.SK_BPF)),
             Map.entry("memfd_create", bit(Wire.SK_MEMFD)),
-            Map.entry("unshare", bit(Wire.SK_NAMESPACE)), Map.entry("setns", bit(Wire.SK_NAMESPACE)));
+            Map.entry("unshare", bit(Wire.SK_NAMESPACE)), Map.entry("setns", bit(Wire.SK_NAMESPACE)),
+            Map.entry("accept", bit(Wire.SK_ACCEPT)), Map.entry("accept4", bit(Wire.SK_ACCEPT)),
+            Map.entry("bind", bit(Wire.SK_BIND)), Map.entry("listen", bit(Wire.SK_LISTEN)));
 
     /** Types the process sensor produces: no syscall kind needed. */
     private static final Set<String> PROCESS_TYPES = Set.of("execve", "execveat", "clone", "clone3", "fork", "vfork", "procexit");
@@ -50,7 +52,8 @@ public final class SyscallKinds {
         Object[][] table = {{2, "open"}, {257, "openat"}, {437, "openat2"}, {85, "creat"}, {42, "connect"}, {87, "unlink"},
                 {263, "unlinkat"}, {88, "symlink"}, {266, "symlinkat"}, {90, "chmod"}, {91, "fchmod"}, {268, "fchmodat"},
                 {105, "setuid"}, {113, "setreuid"}, {117, "setresuid"}, {101, "ptrace"}, {165, "mount"}, {175, "init_module"},
-                {313, "finit_module"}, {321, "bpf"}, {319, "memfd_create"}, {272, "unshare"}, {308, "setns"}};
+                {313, "finit_module"}, {321, "bpf"}, {319, "memfd_create"}, {272, "unshare"}, {308, "setns"},
+                {43, "accept"}, {288, "accept4"}, {49, "bind"}, {50, "listen"}};
         for (Object[] row : table) NAMES[(Integer) row[0]] = ((String) row[1]).intern();
     }
 

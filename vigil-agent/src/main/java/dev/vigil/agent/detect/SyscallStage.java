@@ -99,6 +99,21 @@ public final class SyscallStage implements RecordStage {
                             ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT));
                 }
             }
+            case Wire.SK_ACCEPT -> {
+                // The peer is the client, this end the server, as Falco's accept fd.name reads.
+                int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
+                e.fd(fd, family == AF_INET ? '4' : '6', null).connection("tcp", ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT),
+                        ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT));
+            }
+            case Wire.SK_BIND, Wire.SK_LISTEN -> {
+                int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
+                String ip = ip(r, Wire.Syscall.LADDR, len);
+                int port = r.u16(Wire.Syscall.LPORT);
+                String addr = (family == AF_INET ? ip : "[" + ip + "]") + ":" + port;
+                e.fd(fd, family == AF_INET ? '4' : '6', addr).connection("tcp", null, -1, ip, port);
+                if (kind == Wire.SK_BIND) e.arg("addr", addr);
+                else e.arg("backlog", Long.toString(arg));
+            }
             case Wire.SK_UNLINK -> e.arg("name", path);
             case Wire.SK_SYMLINK -> e.arg("target", path2).arg("linkpath", path);
             case Wire.SK_CHMOD -> e.fd(-1, 'f', path).arg("mode", modeNames(mode)).arg("filename", path);
@@ -116,11 +131,44 @@ public final class SyscallStage implements RecordStage {
     private static String ip(RecordView r, long offset, int len) {
         byte[] b = new byte[len];
         for (int i = 0; i < len; i++) b[i] = (byte) r.u8(offset + i);
+        return ip(b);
+    }
+
+    /**
+     * An address as rules spell it: dotted IPv4 (an IPv4-mapped IPv6 address too, as Java reads it),
+     * IPv6 in RFC 5952's short form ("fd00:ec2::254", "::"), which Java's getHostAddress does not give.
+     */
+    static String ip(byte[] b) {
+        InetAddress a;
         try {
-            return InetAddress.getByAddress(b).getHostAddress();
+            a = InetAddress.getByAddress(b);
         } catch (UnknownHostException impossible) {
             throw new IllegalStateException(impossible);
         }
+        if (b.length == 4 || !(a instanceof java.net.Inet6Address)) return a.getHostAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 
     /** open(2) flags as Falco prints evt.arg.flags (the bits the rules look at), cached per combination. */
