@@ -8,5 +8,6 @@
 #include "vigil_common.h"
 #define VIGIL_GUARD_NO_PROGRAMS
 #include "vigil_guard_maps.h"
+#include "vigil_syscall.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -25,6 +25,7 @@ enum vigil_event_type {
 	VIGIL_EV_CGROUP_MKDIR = 4,
 	VIGIL_EV_CGROUP_RMDIR = 5,
 	VIGIL_EV_GUARD = 6,        /* struct vigil_guard_event, vigil_guard.h */
+	VIGIL_EV_SYSCALL = 7,      /* struct vigil_syscall_event, vigil_syscall.h */
 	VIGIL_EV_TYPE_MAX = 64, /* size of the per-type drop counter array */
 };
 

@@ -6,6 +6,8 @@ import dev.vigil.agent.config.AgentConfig;
 import dev.vigil.agent.metrics.MetricsServer;
 import dev.vigil.agent.policy.PolicyRegistry;
 import dev.vigil.agent.detect.RuleDetector;
+import dev.vigil.agent.detect.SyscallKinds;
+import dev.vigil.agent.detect.SyscallStage;
 import dev.vigil.agent.guard.EscapeGuard;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.rules.RuleLoadException;
@@ -99,6 +101,7 @@ public final class Agent implements AutoCloseable {
     private MetricsServer metrics;
     private EscapeGuard guard;
     private RuleDetector rules;
+    private SyscallStage syscallStage;
     private final AlertCounter alertCounter = new AlertCounter();
     private dev.vigil.agent.net.NetworkProtection network;
 
@@ -143,8 +146,13 @@ public final class Agent implements AutoCloseable {
             GuardStage guardStage = new GuardStage(cache, resolver, g::hostMounts, g::library);
             this.rules = detector(config.rules(), cache);
             RuleDetector detector = rules;
-            this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory), guardStage), cache, inventory, sinks, clock,
+            this.syscallStage = new SyscallStage(cache, detector);
+            this.pipeline = p = new EventPipeline(ring, List.of(tracker, new CgroupTracker(inventory), guardStage, syscallStage), cache, inventory, sinks, clock,
                     config.ringBuffer().pollMillis(), this::reportLosses, detector == null ? (e, out) -> {} : detector::observe);
+            syscallStage.output(p::emitFromStage);
+            // Before the syscalls sensor loads: its programs send nothing until this is written.
+            SyscallKinds.Need need = syscallFilter(config.rules(), detector);
+            core.setSyscallFilter(need.kinds(), need.openAny(), need.openPaths());
             inventory.addListener(new ContainerEvents(pipeline));
             inventory.addListener(guard);
             policies.onChange(guard::recompile);
@@ -182,6 +190,39 @@ public final class Agent implements AutoCloseable {
             core.close();
             throw e;
         }
+    }
+
+    /** The syscall kinds the kernel sends: those the loaded rules read, or all with rules.collectAll. */
+    private static SyscallKinds.Need syscallFilter(AgentConfig.RulesConfig c, RuleDetector detector) {
+        if (Boolean.TRUE.equals(c.collectAll())) {
+            LOG.log(System.Logger.Level.INFO, "syscall kinds sent by the kernel: all (rules.collectAll)");
+            return SyscallKinds.Need.ALL_KINDS;
+        }
+        if (detector == null) {
+            LOG.log(System.Logger.Level.INFO, "syscall kinds sent by the kernel: none (rules disabled)");
+            return new SyscallKinds.Need(0, 0, Map.of(), Set.of(), false);
+        }
+        SyscallKinds.Need need = SyscallKinds.needed(detector.engine().rules());
+        LOG.log(System.Logger.Level.INFO, need.describe());
+        return need;
+    }
+
+    /** Syscall records by kind: sent by the kernel, received by the agent, and dropped in the kernel because no rule reads the kind. */
+    public record SyscallStats(Map<String, Long> sent, Map<String, Long> received, Map<String, Long> filtered) {
+        public long totalReceived() {
+            return received.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    public SyscallStats syscallStats() {
+        Map<String, Long> sent = new LinkedHashMap<>(), received = new LinkedHashMap<>(), filtered = new LinkedHashMap<>();
+        for (int k = 0; k < Wire.SYSCALL_KIND_NAMES.size(); k++) {
+            String name = Wire.SYSCALL_KIND_NAMES.get(k);
+            sent.put(name, core.syscallsSent(k));
+            received.put(name, syscallStage.received(k));
+            filtered.put(name, core.syscallsFiltered(k));
+        }
+        return new SyscallStats(sent, received, filtered);
     }
 
     /** The shipped rules plus the configured files; a file that does not load stops the agent with its errors. */

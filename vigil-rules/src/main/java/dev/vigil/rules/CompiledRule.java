@@ -47,6 +47,14 @@ public final class CompiledRule {
         return output.format(e, c);
     }
 
+    /** What this rule needs of file opens (access classes, path bound), for a kernel-side filter. */
+    public OpenPaths openPaths() {
+        int access = predicate.openAccess();
+        if (access == 0) return OpenPaths.NONE;
+        OpenPaths.Hint h = predicate.pathHint();
+        return h == null ? new OpenPaths(access, true, Set.of(), Set.of()) : new OpenPaths(access, false, h.prefixes(), h.components());
+    }
+
     public String name() { return name; }
     public String desc() { return desc; }
     public String condition() { return condition; }

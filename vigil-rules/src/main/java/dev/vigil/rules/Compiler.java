@@ -129,10 +129,17 @@ final class Compiler {
         }
         String where = f.name() + " " + op.text;
         return switch (f.type()) {
-            case STRING, STRING_LIST -> string(f, op, values, where);
+            case STRING, STRING_LIST -> withHint(string(f, op, values, where), f, op, values);
             case NUMBER -> number(f, op, values, where);
             case BOOL -> bool(f, op, values, where);
         };
+    }
+
+    /** Adds the bound a test on a file field puts on the opened path (OpenPaths), for the kernel's open filter. */
+    private static Pred withHint(Pred p, Field f, Op op, List<String> values) {
+        if (!(p instanceof Pred.Str s) || values.isEmpty()) return p;
+        OpenPaths.Hint h = OpenPaths.hint(f.name(), op, values);
+        return h == null ? p : s.withHint(h);
     }
 
     private static Pred string(Field f, Op op, List<String> values, String where) throws CompileException {

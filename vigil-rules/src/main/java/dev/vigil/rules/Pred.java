@@ -21,6 +21,16 @@ abstract class Pred {
         return null;
     }
 
+    /** An over-approximation of the files (fd.name) this node can match; null when it does not bound them. */
+    OpenPaths.Hint pathHint() {
+        return null;
+    }
+
+    /** The open access classes (OpenPaths.READ, WRITE) this node can match. */
+    int openAccess() {
+        return OpenPaths.READ | OpenPaths.WRITE;
+    }
+
     /** A comparison of one string against the constant(s) of one operator. */
     @FunctionalInterface
     interface StrTest {
@@ -74,6 +84,24 @@ abstract class Pred {
             }
             return out;
         }
+
+        @Override
+        OpenPaths.Hint pathHint() {
+            // Every part must hold, so any part's bound is a bound; the narrowest is kept.
+            OpenPaths.Hint best = null;
+            for (Pred p : ps) {
+                OpenPaths.Hint h = p.pathHint();
+                if (h != null && (best == null || h.size() < best.size())) best = h;
+            }
+            return best;
+        }
+
+        @Override
+        int openAccess() {
+            int a = OpenPaths.READ | OpenPaths.WRITE;
+            for (Pred p : ps) a &= p.openAccess();
+            return a;
+        }
     }
 
     static final class Or extends Pred {
@@ -98,6 +126,31 @@ abstract class Pred {
                 out.addAll(t);
             }
             return out;
+        }
+
+        /** A branch that only other event types reach (evt.type in (unlink, ...)) never matches an open. */
+        private static boolean notOpen(Pred p) {
+            Set<String> types = p.evtTypes();
+            return types != null && types.stream().noneMatch(OpenPaths.OPEN_TYPES::contains);
+        }
+
+        @Override
+        OpenPaths.Hint pathHint() {
+            OpenPaths.Hint out = OpenPaths.EMPTY;
+            for (Pred p : ps) {
+                if (notOpen(p)) continue;
+                OpenPaths.Hint h = p.pathHint();
+                if (h == null) return null;
+                out = out.union(h);
+            }
+            return out;
+        }
+
+        @Override
+        int openAccess() {
+            int a = 0;
+            for (Pred p : ps) if (!notOpen(p)) a |= p.openAccess();
+            return a;
         }
     }
 
@@ -130,6 +183,16 @@ abstract class Pred {
         Set<String> values(String field) {
             return value ? null : Set.of();
         }
+
+        @Override
+        OpenPaths.Hint pathHint() {
+            return value ? null : OpenPaths.EMPTY;
+        }
+
+        @Override
+        int openAccess() {
+            return value ? OpenPaths.READ | OpenPaths.WRITE : 0;
+        }
     }
 
     /** A string field against a test; a list field matches when any element does. */
@@ -137,12 +200,28 @@ abstract class Pred {
         private final Field f;
         private final StrTest t;
         private final Set<String> equalTo;
+        private final OpenPaths.Hint hint;
 
         /** @param equalTo the values an = or in test accepts, null for other operators */
         Str(Field f, StrTest t, Set<String> equalTo) {
+            this(f, t, equalTo, null);
+        }
+
+        /** @param hint the files this test bounds fd.name to, null when it does not */
+        Str(Field f, StrTest t, Set<String> equalTo, OpenPaths.Hint hint) {
             this.f = f;
             this.t = t;
             this.equalTo = equalTo;
+            this.hint = hint;
+        }
+
+        Str withHint(OpenPaths.Hint h) {
+            return new Str(f, t, equalTo, h);
+        }
+
+        @Override
+        OpenPaths.Hint pathHint() {
+            return hint;
         }
 
         @Override
@@ -245,6 +324,17 @@ abstract class Pred {
         boolean test(RuleEvent e, EvalContext c) {
             int b = f.bool(e, c);
             return b >= 0 && (b == want) == equal;
+        }
+
+        @Override
+        int openAccess() {
+            boolean positive = (want == 1) == equal;
+            return switch (f.name()) {
+                // an open for writing is O_WRONLY or O_RDWR; one that is not is O_RDONLY
+                case "evt.is_open_write" -> positive ? OpenPaths.WRITE : OpenPaths.READ;
+                case "evt.is_open_read" -> positive ? OpenPaths.READ : OpenPaths.WRITE;
+                default -> OpenPaths.READ | OpenPaths.WRITE;
+            };
         }
     }
 

@@ -58,8 +58,12 @@ public record AgentConfig(
             @JsonProperty("maxAgeDays") Integer maxAgeDays,
             @JsonProperty("maxBytes") Long maxBytes) {}
 
-    /** Detection rules: the shipped set, plus rule files in Falco's syntax loaded after it in order (docs/rules.md). */
-    public record RulesConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("files") java.util.List<String> files) {}
+    /**
+     * Detection rules: the shipped set, plus rule files in Falco's syntax loaded after it in order (docs/rules.md).
+     * collectAll: the kernel sends every syscall kind, not only those the rules need (for measurements).
+     */
+    public record RulesConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("files") java.util.List<String> files,
+                              @JsonProperty("collectAll") Boolean collectAll) {}
 
     public record MetricsConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("address") String address) {}
 

@@ -9,6 +9,7 @@ import dev.vigil.rules.CompiledRule;
 import dev.vigil.rules.ProcessRuleEvent;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.rules.RuleEvent;
+import dev.vigil.rules.SyscallEvent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs the detection rules (docs/rules.md) over each process event on the pipeline thread, the
+ * Runs the detection rules (docs/rules.md) over each process event, and each file, network and
+ * privilege event the syscalls sensor sends, on the pipeline thread, the
  * one that owns the process cache the engine reads ancestors from, and turns every match into
  * an {@code alert} event with the process, its ancestors and its container.
  */
@@ -39,17 +41,21 @@ public final class RuleDetector {
     /** Evaluates one event; matches go to {@code out}, after the event itself. Nothing is allocated unless a rule matches. */
     public void observe(Event event, Consumer<Event> out) {
         if (!(event instanceof ProcessEvent pe)) return;
-        engine.evaluate(view.wrap(pe), (rule, e, context) -> out.accept(alert(rule, e, pe, rule.format(e, context))));
+        engine.evaluate(view.wrap(pe), (rule, e, context) -> out.accept(alert(rule, e, pe.process(), pe.parent(), rule.format(e, context))));
     }
 
-    private Alert alert(CompiledRule rule, RuleEvent e, ProcessEvent pe, String output) {
-        ProcessInfo p = pe.process();
+    /** Evaluates one file, network or privilege event (filled by {@link SyscallStage}); matches go to {@code out}. */
+    public void observeSyscall(SyscallEvent event, Consumer<Event> out) {
+        engine.evaluate(event, (rule, e, context) -> out.accept(alert(rule, e, e.process(), e.parent(), rule.format(e, context))));
+    }
+
+    private Alert alert(CompiledRule rule, RuleEvent e, ProcessInfo p, ProcessInfo parent, String output) {
         List<ProcessInfo> ancestors = new ArrayList<>();
-        for (ProcessInfo a = pe.parent(); a != null && ancestors.size() < ANCESTORS; a = a.ppid() > 0 ? cache.get(a.ppid()) : null) {
+        for (ProcessInfo a = parent; a != null && ancestors.size() < ANCESTORS; a = a.ppid() > 0 ? cache.get(a.ppid()) : null) {
             if (!ancestors.isEmpty() && ancestors.getLast() == a) break;
             ancestors.add(a);
         }
         return new Alert(e.ktime(), rule.name(), rule.priority().name().toLowerCase(java.util.Locale.ROOT), output, rule.tags(), "alert", "none", p, ancestors,
-                p.container(), Map.of("source", "rules", "evt_type", e.evtType(), "rule_file", rule.file() + ":" + rule.line()));
+                p == null ? null : p.container(), Map.of("source", "rules", "evt_type", e.evtType(), "rule_file", rule.file() + ":" + rule.line()));
     }
 }

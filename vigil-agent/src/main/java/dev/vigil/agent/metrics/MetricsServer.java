@@ -52,6 +52,15 @@ public final class MetricsServer implements AutoCloseable {
                 .labelNames("place", "reason")
                 .callback(cb -> drops(agent.stats()).forEach((k, n) -> cb.call(n, k[0], k[1])))
                 .register(registry);
+        CounterWithCallback.builder().name("vigil_syscall_records").help("File, network and privilege syscall records for the rules, by kind: sent by the kernel, received by the agent, or filtered in the kernel because no loaded rule reads the kind")
+                .labelNames("kind", "stage")
+                .callback(cb -> {
+                    Agent.SyscallStats s = agent.syscallStats();
+                    s.sent().forEach((k, n) -> cb.call(n, k, "sent"));
+                    s.received().forEach((k, n) -> cb.call(n, k, "received"));
+                    s.filtered().forEach((k, n) -> cb.call(n, k, "filtered"));
+                })
+                .register(registry);
         CounterWithCallback.builder().name("vigil_alerts").help("Alerts raised, by rule and priority")
                 .labelNames("rule", "priority")
                 .callback(cb -> agent.alerts().byRule().forEach((k, n) -> cb.call(n, k.rule(), k.priority())))

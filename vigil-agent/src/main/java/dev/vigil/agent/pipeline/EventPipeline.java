@@ -140,6 +140,14 @@ public final class EventPipeline implements AutoCloseable {
         flushSinks();
     }
 
+    /**
+     * For stages that make events besides their return value (the syscall stage's alerts): call
+     * only from the pipeline thread, inside {@link RecordStage#onRecord}.
+     */
+    public void emitFromStage(Event event) {
+        metadataWait.submit(event, System.nanoTime(), this::emit);
+    }
+
     private void emit(Event event) {
         events++;
         eventsByType.computeIfAbsent(event.type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();

@@ -27,7 +27,11 @@ public final class CoreMaps implements AutoCloseable {
     public static final List<String> GUARD_MAPS = List.of("vigil_guard_scope", "vigil_guard_policies", "vigil_guard_config",
             "vigil_cmd_binaries", "vigil_cmd_tokens", "vigil_guard_paths", "vigil_guard_host_fs", "vigil_guard_own_mounts",
             "vigil_guard_host_ns", "vigil_guard_parents");
-    private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS),
+    /** The syscalls sensor's filter and counters (bpf/include/vigil_syscall.h): they outlive a reload of the sensor. */
+    public static final String SYSCALL_FILTER = "vigil_syscall_filter", SYSCALL_COUNTS = "vigil_syscall_counts",
+            SYSCALL_PATHS = "vigil_syscall_paths";
+    private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS,
+                    SYSCALL_FILTER, SYSCALL_COUNTS, SYSCALL_PATHS),
             GUARD_MAPS.stream()).toList();
 
     private final BpfObject object;
@@ -119,6 +123,58 @@ public final class CoreMaps implements AutoCloseable {
 
     public long ringDrops(int eventType) {
         return object.map(RING_DROPS).sumPerCpuCounter(eventType);
+    }
+
+    /**
+     * Sets which syscall kinds (bit 1 << Wire.SK_*) the kernel sends (the rest stop at the programs'
+     * first lookup), which open classes (Wire.OPEN_*) it sends on any path, and for the other
+     * classes the path entries (key: Wire.SYS_PATH_* type and FNV-1a hash) that let an open through.
+     * Called once, before the syscalls sensor loads.
+     */
+    public void setSyscallFilter(long kinds, int openAny, java.util.Map<PathEntry, Integer> paths) {
+        if (paths.size() > Wire.SYS_PATHS_MAX) throw new IllegalArgumentException(paths.size() + " open path entries; the kernel holds " + Wire.SYS_PATHS_MAX);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(Wire.SysPathKey.LAYOUT), value = arena.allocate(JAVA_INT);
+            for (var e : paths.entrySet()) {
+                key.fill((byte) 0);
+                key.set(JAVA_INT, Wire.SysPathKey.TYPE, e.getKey().type());
+                key.set(JAVA_LONG, Wire.SysPathKey.HASH, e.getKey().hash());
+                value.set(JAVA_INT, 0, e.getValue());
+                object.map(SYSCALL_PATHS).update(key, value, BpfMap.BPF_ANY);
+            }
+            MemorySegment filter = arena.allocate(Wire.SyscallFilter.LAYOUT);
+            filter.set(JAVA_LONG, Wire.SyscallFilter.KINDS, kinds);
+            filter.set(JAVA_INT, Wire.SyscallFilter.OPEN_ANY, openAny);
+            object.map(SYSCALL_FILTER).update(arena.allocateFrom(JAVA_INT, 0), filter, BpfMap.BPF_ANY);
+        }
+    }
+
+    /** One vigil_syscall_paths key: a component-boundary path prefix or a path component, by FNV-1a 64 hash. */
+    public record PathEntry(int type, long hash) {
+        public static PathEntry prefix(String path) {
+            return new PathEntry(Wire.SYS_PATH_PREFIX, fnv(path));
+        }
+
+        public static PathEntry component(String name) {
+            return new PathEntry(Wire.SYS_PATH_COMPONENT, fnv(name));
+        }
+
+        /** FNV-1a 64 over the UTF-8 bytes, as bpf/syscalls.bpf.c hashes the path it resolved. */
+        public static long fnv(String s) {
+            long h = 0xcbf29ce484222325L;
+            for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            return h;
+        }
+    }
+
+    /** Syscall records of this kind the kernel put in the ring. */
+    public long syscallsSent(int kind) {
+        return object.map(SYSCALL_COUNTS).sumPerCpuCounter(kind);
+    }
+
+    /** Syscalls of this kind a program saw and dropped because no rule needs the kind. */
+    public long syscallsFiltered(int kind) {
+        return object.map(SYSCALL_COUNTS).sumPerCpuCounter(Wire.SK_MAX + kind);
     }
 
     public long errors(int reason) {

@@ -68,5 +68,37 @@ public final class Sensors {
                     new ProgramSpec("vigil_guard_connect_exit", "sys_exit_connect: a unix peer carries the listener's real (dentry, mount)")),
             GUARD_NEEDS, true);
 
-    public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS, ESCAPE_COMMANDS, ESCAPE_FILES, ESCAPE_PRIVOPS);
+    public static final SensorSpec SYSCALLS = new SensorSpec("syscalls", "file, network and privilege syscalls for the detection rules, filtered in the kernel by what the rules read", "syscalls",
+            List.of(
+                    new ProgramSpec("vigil_sys_openat", "sys_exit_openat: the returned fd's struct file gives the real path and f_flags"),
+                    ProgramSpec.optional("vigil_sys_open", "sys_exit_open, as openat (absent on architectures without open)"),
+                    ProgramSpec.optional("vigil_sys_openat2", "sys_exit_openat2, as openat"),
+                    ProgramSpec.optional("vigil_sys_creat", "sys_exit_creat, as openat (absent on architectures without creat)"),
+                    new ProgramSpec("vigil_sys_connect_enter", "sys_enter_connect keeps the fd and the caller's sockaddr for the exit"),
+                    new ProgramSpec("vigil_sys_connect_exit", "sys_exit_connect: reports connections made or in progress, with the socket's local end"),
+                    new ProgramSpec("vigil_sys_accept", "sys_exit_accept: the new fd's socket has both ends"),
+                    new ProgramSpec("vigil_sys_accept4", "sys_exit_accept4, as accept"),
+                    new ProgramSpec("vigil_sys_bind", "sys_enter_bind: the address asked for"),
+                    new ProgramSpec("vigil_sys_listen", "sys_enter_listen: the bound socket's address and the backlog"),
+                    ProgramSpec.optional("vigil_sys_unlink", "sys_enter_unlink: the name is the argument"),
+                    new ProgramSpec("vigil_sys_unlinkat", "sys_enter_unlinkat"),
+                    ProgramSpec.optional("vigil_sys_symlink", "sys_enter_symlink: target and link path"),
+                    new ProgramSpec("vigil_sys_symlinkat", "sys_enter_symlinkat"),
+                    ProgramSpec.optional("vigil_sys_chmod", "sys_enter_chmod: path and mode"),
+                    new ProgramSpec("vigil_sys_fchmodat", "sys_enter_fchmodat"),
+                    new ProgramSpec("vigil_sys_fchmod", "sys_enter_fchmod: the fd's struct file gives the path"),
+                    new ProgramSpec("vigil_sys_setuid", "sys_enter_setuid: the uid asked for"),
+                    new ProgramSpec("vigil_sys_setreuid", "sys_enter_setreuid"),
+                    new ProgramSpec("vigil_sys_setresuid", "sys_enter_setresuid"),
+                    new ProgramSpec("vigil_sys_ptrace", "sys_enter_ptrace: request and target"),
+                    new ProgramSpec("vigil_sys_mount", "sys_enter_mount: source and mount point strings"),
+                    ProgramSpec.optional("vigil_sys_init_module", "sys_enter_init_module (absent where the syscall is compiled out)"),
+                    ProgramSpec.optional("vigil_sys_finit_module", "sys_enter_finit_module (absent where the syscall is compiled out)"),
+                    new ProgramSpec("vigil_sys_bpf", "sys_enter_bpf: the command"),
+                    new ProgramSpec("vigil_sys_memfd_create", "sys_enter_memfd_create: the name"),
+                    new ProgramSpec("vigil_sys_unshare", "sys_enter_unshare: the CLONE_NEW* flags"),
+                    new ProgramSpec("vigil_sys_setns", "sys_enter_setns")),
+            List.of(Feature.BTF, Feature.RINGBUF, Feature.BPF_LOOP));
+
+    public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS, SYSCALLS, ESCAPE_COMMANDS, ESCAPE_FILES, ESCAPE_PRIVOPS);
 }

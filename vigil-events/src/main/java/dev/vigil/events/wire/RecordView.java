@@ -34,6 +34,7 @@ public final class RecordView {
             case Wire.EV_EXIT -> Wire.Exit.BYTES;
             case Wire.EV_CGROUP_MKDIR, Wire.EV_CGROUP_RMDIR -> Wire.Cgroup.BYTES + u16(Wire.Cgroup.PATH_LEN);
             case Wire.EV_GUARD -> Wire.GuardEvent.BYTES + u16(Wire.GuardEvent.PATH_LEN) + u16(Wire.GuardEvent.DETAIL_LEN);
+            case Wire.EV_SYSCALL -> Wire.Syscall.BYTES + u16(Wire.Syscall.PATH_LEN) + u16(Wire.Syscall.PATH2_LEN);
             default -> Wire.Header.BYTES;
         };
         if (length < needed) throw new MalformedRecordException("type " + type() + " record of " + length + " bytes needs " + needed);

@@ -19,9 +19,9 @@ public final class Wire {
     private Wire() {}
 
     // enum vigil_event_type
-    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_CGROUP_MKDIR = 4, EV_CGROUP_RMDIR = 5, EV_GUARD = 6, EV_TYPE_MAX = 64;
+    public static final int EV_EXEC = 1, EV_FORK = 2, EV_EXIT = 3, EV_CGROUP_MKDIR = 4, EV_CGROUP_RMDIR = 5, EV_GUARD = 6, EV_SYSCALL = 7, EV_TYPE_MAX = 64;
     /** Event type names by number, for counters and logs. */
-    public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir", "guard");
+    public static final List<String> EVENT_TYPE_NAMES = List.of("", "exec", "fork", "exit", "cgroup_mkdir", "cgroup_rmdir", "guard", "syscall");
     // enum vigil_error
     public static final int ERR_PROC_MAP_FULL = 0, ERR_READ_ARGS = 1, ERR_PATH_DEPTH = 2, ERR_ALERT_REPEAT = 3, ERR_MAX = 16;
     public static final List<String> ERROR_NAMES = List.of("proc_map_full", "read_args", "path_depth", "alert_repeat");
@@ -113,6 +113,70 @@ public final class Wire {
         public static final long BYTES = LAYOUT.byteSize();
 
         private Cgroup() {}
+    }
+
+    // enum vigil_sys_kind (bpf/include/vigil_syscall.h)
+    public static final int SK_OPEN_READ = 0, SK_OPEN_WRITE = 1, SK_CONNECT = 2, SK_UNLINK = 3, SK_SYMLINK = 4, SK_CHMOD = 5,
+            SK_SETUID = 6, SK_PTRACE = 7, SK_MOUNT = 8, SK_MODULE = 9, SK_BPF = 10, SK_MEMFD = 11, SK_NAMESPACE = 12,
+            SK_ACCEPT = 13, SK_BIND = 14, SK_LISTEN = 15, SK_MAX = 32;
+    public static final List<String> SYSCALL_KIND_NAMES = List.of("open_read", "open_write", "connect", "unlink", "symlink", "chmod",
+            "setuid", "ptrace", "mount", "module", "bpf", "memfd", "namespace", "accept", "bind", "listen");
+    // VIGIL_SF_*
+    public static final int SF_PATH_TRUNCATED = 1, SF_PATH2_TRUNCATED = 2, SF_PATH_FROM_USER = 4, SYS_PATH_MAX = 512;
+
+    /** struct vigil_syscall_event: a file, network or privilege syscall for the rules. */
+    public static final class Syscall {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                Header.LAYOUT.withName("hdr"),
+                JAVA_LONG.withName("exec_ktime"),
+                JAVA_LONG.withName("ret"),
+                JAVA_LONG.withName("arg"),
+                JAVA_INT.withName("nr"),
+                JAVA_INT.withName("kind"),
+                JAVA_INT.withName("open_flags"),
+                JAVA_INT.withName("mode"),
+                JAVA_INT.withName("fd"),
+                JAVA_SHORT.withName("family"),
+                JAVA_SHORT.withName("flags"),
+                JAVA_SHORT.withName("lport"),
+                JAVA_SHORT.withName("rport"),
+                JAVA_SHORT.withName("path_len"),
+                JAVA_SHORT.withName("path2_len"),
+                MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("laddr"),
+                MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("raddr")).withName("vigil_syscall_event");
+        public static final long EXEC_KTIME = off(LAYOUT, "exec_ktime"), RET = off(LAYOUT, "ret"), ARG = off(LAYOUT, "arg"),
+                NR = off(LAYOUT, "nr"), KIND = off(LAYOUT, "kind"), OPEN_FLAGS = off(LAYOUT, "open_flags"), MODE = off(LAYOUT, "mode"),
+                FD = off(LAYOUT, "fd"), FAMILY = off(LAYOUT, "family"), FLAGS = off(LAYOUT, "flags"), LPORT = off(LAYOUT, "lport"),
+                RPORT = off(LAYOUT, "rport"), PATH_LEN = off(LAYOUT, "path_len"), PATH2_LEN = off(LAYOUT, "path2_len"),
+                LADDR = off(LAYOUT, "laddr"), RADDR = off(LAYOUT, "raddr");
+        public static final long BYTES = LAYOUT.byteSize();
+
+        private Syscall() {}
+    }
+
+    // VIGIL_OPEN_*, VIGIL_SYS_PATH_*
+    public static final int OPEN_READ = 1, OPEN_WRITE = 2, SYS_PATH_PREFIX = 1, SYS_PATH_COMPONENT = 2, SYS_PATHS_MAX = 4096;
+
+    /** Index 0 of map vigil_syscall_filter: the kinds (1 << SK_*) some loaded rule needs, and the open classes read on any path. */
+    public static final class SyscallFilter {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_LONG.withName("kinds"),
+                JAVA_INT.withName("open_any"),
+                JAVA_INT.withName("reserved")).withName("vigil_syscall_filter");
+        public static final long KINDS = off(LAYOUT, "kinds"), OPEN_ANY = off(LAYOUT, "open_any");
+
+        private SyscallFilter() {}
+    }
+
+    /** Key of map vigil_syscall_paths (value: u32 OPEN_* classes). */
+    public static final class SysPathKey {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_INT.withName("type"),
+                JAVA_INT.withName("reserved"),
+                JAVA_LONG.withName("hash")).withName("vigil_sys_path_key");
+        public static final long TYPE = off(LAYOUT, "type"), HASH = off(LAYOUT, "hash");
+
+        private SysPathKey() {}
     }
 
     /** Value of map vigil_procs (key: u32 tgid). */
@@ -262,7 +326,7 @@ public final class Wire {
         // A method, not a field: a field here would initialize before the nested classes it names.
         return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT,
                 GuardEvent.LAYOUT, GuardSettings.LAYOUT, GuardScope.LAYOUT, GuardConfig.LAYOUT, CmdBinary.LAYOUT, CmdTokenKey.LAYOUT,
-                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT);
+                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT, Syscall.LAYOUT, SyscallFilter.LAYOUT, SysPathKey.LAYOUT);
     }
 
     private static long off(StructLayout layout, String field) {

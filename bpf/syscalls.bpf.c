@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * File, network and privilege syscalls for the detection rules (docs/rules.md), one
+ * VIGIL_EV_SYSCALL record each. Opens and connects are taken at sys_exit, where the fd names
+ * the kernel's own struct file: the path comes from its dentry and mount (after symlinks, relative
+ * paths and /proc/<pid>/root hops), the flags from f_flags, the endpoints from the socket. The
+ * rest are taken at sys_enter, where the arguments are all the rules read.
+ *
+ * Every program first reads vigil_syscall_filter: a kind no loaded rule needs costs one array
+ * lookup (and a per-CPU count), and nothing is copied or sent.
+ */
+#include "vigil_common.h"
+#include "vigil_path.h"
+#include "vigil_syscall.h"
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct vigil_syscall_event *vigil_btf_vigil_syscall_event __attribute__((section(".vigil.btf"), used));
+struct vigil_syscall_filter *vigil_btf_vigil_syscall_filter __attribute__((section(".vigil.btf"), used));
+struct vigil_sys_path_key *vigil_btf_vigil_sys_path_key __attribute__((section(".vigil.btf"), used));
+
+#define VIGIL_SREC_AREA 2048
+/* Keeps a mask clang could prove redundant, so the verifier sees the bound. */
+#define vigil_sys_bound(v, mask) ({ __u64 __v = (v); asm volatile("" : "+r"(__v)); __v & (mask); })
+#define VIGIL_SPATH_MASK (VIGIL_SYS_PATH_MAX - 1)
+_Static_assert((VIGIL_SYS_PATH_MAX & VIGIL_SPATH_MASK) == 0, "mask needs power of two");
+_Static_assert(sizeof(struct vigil_syscall_event) + 2 * VIGIL_SYS_PATH_MAX < VIGIL_SREC_AREA,
+	       "a record with both paths fits the scratch area");
+
+#define VIGIL_AF_UNIX 1
+#define VIGIL_AF_INET 2
+#define VIGIL_AF_INET6 10
+#define VIGIL_EINPROGRESS 115
+
+struct vigil_sys_scratch {
+	__u8 rec[VIGIL_SREC_AREA];
+	struct vigil_path_buf path;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_sys_scratch);
+} vigil_sys_scratch SEC(".maps");
+
+/* connect: what sys_enter saw, for sys_exit, by thread. */
+struct vigil_connect_args {
+	__s32 fd;
+	__u32 reserved;
+	__u8 addr[112]; /* the caller's sockaddr, as much as struct sockaddr_un holds */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct vigil_connect_args);
+} vigil_sys_connects SEC(".maps");
+
+static __always_inline bool vigil_sys_wanted(__u32 kind)
+{
+	__u32 zero = 0;
+	struct vigil_syscall_filter *f = bpf_map_lookup_elem(&vigil_syscall_filter, &zero);
+
+	if (f && (f->kinds & (1ULL << (kind & (VIGIL_SK_MAX - 1)))))
+		return true;
+	vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + (kind & (VIGIL_SK_MAX - 1)));
+	return false;
+}
+
+static __always_inline struct vigil_syscall_event *vigil_sys_begin(struct vigil_sys_scratch **sp,
+								   __u32 kind, __u32 nr)
+{
+	__u32 zero = 0;
+	struct vigil_sys_scratch *s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
+	struct vigil_syscall_event *ev;
+
+	*sp = s;
+	if (!s)
+		return 0;
+	ev = (void *)s->rec;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->nr = nr;
+	ev->fd = -1;
+	ev->exec_ktime = vigil_proc_exec_ktime(bpf_get_current_pid_tgid() >> 32);
+	return ev;
+}
+
+static __always_inline void vigil_sys_submit(struct vigil_syscall_event *ev)
+{
+	__u64 size = sizeof(*ev) + (ev->path_len & VIGIL_SPATH_MASK) + (ev->path2_len & VIGIL_SPATH_MASK);
+
+	vigil_fill_header(&ev->hdr, VIGIL_EV_SYSCALL, size);
+	if (size > VIGIL_SREC_AREA)
+		return;
+	if (!vigil_submit(ev, size, VIGIL_EV_SYSCALL))
+		vigil_count(&vigil_syscall_counts, ev->kind & (VIGIL_SK_MAX - 1));
+}
+
+/* The user string at ptr as the record's first (second = false) or second path. */
+static __always_inline void vigil_sys_user_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
+						const char *ptr, bool second)
+{
+	__u64 off = sizeof(*ev) + (second ? (ev->path_len & VIGIL_SPATH_MASK) : 0);
+	long n;
+
+	if (!ptr)
+		return;
+	off &= VIGIL_SREC_AREA / 2 - 1;
+	n = bpf_probe_read_user_str(&s->rec[off], VIGIL_SYS_PATH_MAX, ptr);
+	if (n <= 1)
+		return;
+	n -= 1; /* no NUL on the wire */
+	if (n >= VIGIL_SYS_PATH_MAX - 1)
+		ev->flags |= second ? VIGIL_SF_PATH2_TRUNCATED : VIGIL_SF_PATH_TRUNCATED;
+	if (second) {
+		ev->path2_len = n & VIGIL_SPATH_MASK;
+	} else {
+		ev->path_len = n & VIGIL_SPATH_MASK;
+		ev->flags |= VIGIL_SF_PATH_FROM_USER;
+	}
+}
+
+/* Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length. */
+static __always_inline __u32 vigil_sys_build(struct vigil_sys_scratch *s, struct dentry *d, struct vfsmount *mnt,
+					     bool *truncated)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+
+	return vigil_path_build(&s->path, d, mnt, &fs->root, truncated);
+}
+
+/* The path vigil_sys_build left in s->path as the record's first path; keeps the end of a long one. */
+static __always_inline void vigil_sys_put_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
+					       __u32 len, bool truncated)
+{
+	if (len > VIGIL_SYS_PATH_MAX - 1) {
+		len = VIGIL_SYS_PATH_MAX - 1;
+		truncated = true;
+	}
+	len = vigil_sys_bound(len, VIGIL_SPATH_MASK);
+	if (bpf_probe_read_kernel(&s->rec[sizeof(*ev)], len, &s->path.b[(VIGIL_PATH_MAX - len) & (VIGIL_PATH_MAX - 1)]))
+		return;
+	ev->path_len = len;
+	if (truncated)
+		ev->flags |= VIGIL_SF_PATH_TRUNCATED;
+}
+
+/* The absolute path of (dentry, mnt) as the task sees it, as the record's first path. */
+static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev,
+						  struct dentry *d, struct vfsmount *mnt)
+{
+	bool truncated = false;
+	__u32 len = vigil_sys_build(s, d, mnt, &truncated);
+
+	vigil_sys_put_path(s, ev, len, truncated);
+}
+
+static __always_inline struct file *vigil_sys_file(__u32 fd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	__u32 max = BPF_CORE_READ(t, files, fdt, max_fds);
+	struct file *f = 0;
+
+	if (fd >= max)
+		return 0;
+	bpf_core_read(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* ---------------------------------------------------------------- opens */
+
+#define VIGIL_SYS_FNV_OFFSET 0xcbf29ce484222325ULL
+#define VIGIL_SYS_FNV_PRIME 0x100000001b3ULL
+
+struct vigil_sys_path_match {
+	const char *buf; /* the path, len bytes */
+	__u32 len;
+	__u64 prefix;    /* hash of the bytes so far */
+	__u64 comp;      /* hash of the current component */
+	__u32 classes;   /* VIGIL_OPEN_* bits of the entries met */
+};
+
+static __always_inline void vigil_sys_path_lookup(struct vigil_sys_path_match *m, __u32 type, __u64 hash)
+{
+	struct vigil_sys_path_key key = { .type = type, .hash = hash };
+	__u32 *v = bpf_map_lookup_elem(&vigil_syscall_paths, &key);
+
+	if (v)
+		m->classes |= *v;
+}
+
+static int vigil_sys_path_step(__u32 i, void *ctx)
+{
+	struct vigil_sys_path_match *m = ctx;
+	__u8 c;
+
+	if (i >= m->len)
+		return 1;
+	if (bpf_probe_read_kernel(&c, 1, m->buf + (i & (VIGIL_PATH_MAX - 1))))
+		return 1;
+	if (c == '/') {
+		/* A component ends: the path up to here is a candidate prefix, the component a candidate name. */
+		if (i > 0) {
+			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_PREFIX, m->prefix);
+			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_COMPONENT, m->comp);
+		}
+		m->comp = VIGIL_SYS_FNV_OFFSET;
+	} else {
+		m->comp = (m->comp ^ c) * VIGIL_SYS_FNV_PRIME;
+	}
+	m->prefix = (m->prefix ^ c) * VIGIL_SYS_FNV_PRIME;
+	return 0;
+}
+
+/* The VIGIL_OPEN_* classes of the path entries the path (s->path, len bytes at its end) meets. */
+static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, __u32 len)
+{
+	struct vigil_sys_path_match m = {
+		.buf = &s->path.b[(VIGIL_PATH_MAX - len) & (VIGIL_PATH_MAX - 1)],
+		.len = len,
+		.prefix = VIGIL_SYS_FNV_OFFSET,
+		.comp = VIGIL_SYS_FNV_OFFSET,
+	};
+
+	bpf_loop(VIGIL_PATH_MAX, vigil_sys_path_step, &m, 0);
+	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_PREFIX, m.prefix);
+	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_COMPONENT, m.comp);
+	return m.classes;
+}
+
+static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 zero = 0;
+	struct vigil_syscall_filter *f = bpf_map_lookup_elem(&vigil_syscall_filter, &zero);
+	const __u64 open_bits = (1ULL << VIGIL_SK_OPEN_READ) | (1ULL << VIGIL_SK_OPEN_WRITE);
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct file *file;
+	struct inode *inode;
+	__u32 flags, classes, wanted, len, kind;
+	bool truncated = false;
+	long ret = ctx->ret;
+
+	/* The hot path: no rule reads opens (counted as open_read: the flags are not read here). */
+	if (!f || !(f->kinds & open_bits)) {
+		vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + VIGIL_SK_OPEN_READ);
+		return 0;
+	}
+	/* The rules read opens that happened. */
+	if (ret < 0)
+		return 0;
+	file = vigil_sys_file((__u32)ret);
+	if (!file)
+		return 0;
+	flags = BPF_CORE_READ(file, f_flags);
+	/* O_RDWR is both a read and a write, as Falco's evt.is_open_read/is_open_write say. */
+	classes = (flags & 3) == 0 ? VIGIL_OPEN_READ : (flags & 3) == 1 ? VIGIL_OPEN_WRITE : VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	if (!(f->kinds & (1ULL << VIGIL_SK_OPEN_READ)))
+		classes &= ~VIGIL_OPEN_READ;
+	if (!(f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE)))
+		classes &= ~VIGIL_OPEN_WRITE;
+	kind = (flags & 3) == 0 || (flags & 3) == 2 ? VIGIL_SK_OPEN_READ : VIGIL_SK_OPEN_WRITE;
+	if (!classes)
+		goto filtered;
+	s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
+	if (!s)
+		return 0;
+	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated);
+	wanted = classes & f->open_any;
+	/* Classes no rule reads on every path: only paths some rule names. */
+	if (classes & ~wanted)
+		wanted |= classes & vigil_sys_path_classes(s, len);
+	if (!wanted)
+		goto filtered;
+	if (!(wanted & VIGIL_OPEN_READ))
+		kind = VIGIL_SK_OPEN_WRITE;
+	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->ret = ret;
+	ev->fd = (__s32)ret;
+	ev->open_flags = flags;
+	inode = BPF_CORE_READ(file, f_inode);
+	ev->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
+	vigil_sys_put_path(s, ev, len, truncated);
+	vigil_sys_submit(ev);
+	return 0;
+filtered:
+	vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + kind);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_openat")
+int vigil_sys_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_opened(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_open")
+int vigil_sys_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_opened(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_openat2")
+int vigil_sys_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_opened(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_creat")
+int vigil_sys_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_opened(ctx);
+}
+
+/* ---------------------------------------------------------------- connect */
+
+SEC("tp/syscalls/sys_enter_connect")
+int vigil_sys_connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_connect_args a = {};
+	__u64 id = bpf_get_current_pid_tgid();
+	const void *addr = (const void *)ctx->args[1];
+	__u32 len = (__u32)ctx->args[2];
+
+	if (!vigil_sys_wanted(VIGIL_SK_CONNECT))
+		return 0;
+	a.fd = (__s32)ctx->args[0];
+	if (len > sizeof(a.addr))
+		len = sizeof(a.addr);
+	if (addr && len)
+		bpf_probe_read_user(a.addr, len & 127, addr);
+	bpf_map_update_elem(&vigil_sys_connects, &id, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_connect")
+int vigil_sys_connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct vigil_connect_args *a = bpf_map_lookup_elem(&vigil_sys_connects, &id);
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct file *file;
+	struct socket *sock;
+	struct sock *sk;
+	long ret = ctx->ret;
+	__u16 family;
+
+	if (!a)
+		return 0;
+	/* A non-blocking connect in progress is a connection attempt the rules want too. */
+	if (ret < 0 && ret != -VIGIL_EINPROGRESS)
+		goto out;
+	ev = vigil_sys_begin(&s, VIGIL_SK_CONNECT, (__u32)ctx->id);
+	if (!ev)
+		goto out;
+	ev->ret = ret;
+	ev->fd = a->fd;
+	__builtin_memcpy(&family, a->addr, sizeof(family));
+	ev->family = family;
+	if (family == VIGIL_AF_INET) {
+		__builtin_memcpy(ev->raddr, &a->addr[4], 4);
+		ev->rport = ((__u16)a->addr[2] << 8) | a->addr[3];
+	} else if (family == VIGIL_AF_INET6) {
+		__builtin_memcpy(ev->raddr, &a->addr[8], 16);
+		ev->rport = ((__u16)a->addr[2] << 8) | a->addr[3];
+	} else if (family == VIGIL_AF_UNIX) {
+		/* sun_path, NUL-terminated or filling the struct; abstract names start with NUL. */
+		__u32 n = 0;
+
+		for (n = 0; n < 108; n++)
+			if (!a->addr[2 + n])
+				break;
+		n &= 127;
+		if (n && n <= 108 && !bpf_probe_read_kernel(&s->rec[sizeof(*ev)], n, &a->addr[2]))
+			ev->path_len = n;
+		ev->flags |= VIGIL_SF_PATH_FROM_USER;
+	} else {
+		goto out;
+	}
+	file = vigil_sys_file((__u32)a->fd);
+	sock = file ? BPF_CORE_READ(file, private_data) : 0;
+	sk = sock ? BPF_CORE_READ(sock, sk) : 0;
+	if (sk && family == VIGIL_AF_INET) {
+		__u32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+
+		__builtin_memcpy(ev->laddr, &saddr, 4);
+		ev->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	} else if (sk && family == VIGIL_AF_INET6) {
+		BPF_CORE_READ_INTO(&ev->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		ev->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	}
+	vigil_sys_submit(ev);
+out:
+	bpf_map_delete_elem(&vigil_sys_connects, &id);
+	return 0;
+}
+
+/* The socket behind fd's local end (and with peer, its remote end) into the record. */
+static __always_inline bool vigil_sys_sock_ends(struct vigil_syscall_event *ev, __u32 fd, bool peer)
+{
+	struct file *file = vigil_sys_file(fd);
+	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : 0;
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : 0;
+	__u16 family;
+
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	ev->family = family;
+	if (family == VIGIL_AF_INET) {
+		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+
+		__builtin_memcpy(ev->laddr, &a, 4);
+		if (peer) {
+			a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			__builtin_memcpy(ev->raddr, &a, 4);
+		}
+	} else if (family == VIGIL_AF_INET6) {
+		BPF_CORE_READ_INTO(&ev->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		if (peer)
+			BPF_CORE_READ_INTO(&ev->raddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		return false;
+	}
+	ev->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (peer)
+		ev->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	return true;
+}
+
+/* ---------------------------------------------------------------- accept, bind, listen */
+
+static __always_inline int vigil_sys_accepted(struct trace_event_raw_sys_exit *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	long ret = ctx->ret;
+
+	if (!vigil_sys_wanted(VIGIL_SK_ACCEPT) || ret < 0)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_ACCEPT, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->ret = ret;
+	ev->fd = (__s32)ret;
+	/* Unix and other families: not reported (no rule reads their accepts). */
+	if (vigil_sys_sock_ends(ev, (__u32)ret, true))
+		vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_accept")
+int vigil_sys_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_accepted(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_accept4")
+int vigil_sys_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return vigil_sys_accepted(ctx);
+}
+
+/* The address asked for, from the caller's sockaddr (IPv4 and IPv6). */
+SEC("tp/syscalls/sys_enter_bind")
+int vigil_sys_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	__u8 addr[24] = {};
+	__u16 family;
+
+	if (!vigil_sys_wanted(VIGIL_SK_BIND))
+		return 0;
+	if (bpf_probe_read_user(addr, sizeof(addr), (const void *)ctx->args[1]))
+		return 0;
+	__builtin_memcpy(&family, addr, sizeof(family));
+	if (family != VIGIL_AF_INET && family != VIGIL_AF_INET6)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_BIND, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->family = family;
+	ev->lport = ((__u16)addr[2] << 8) | addr[3];
+	if (family == VIGIL_AF_INET)
+		__builtin_memcpy(ev->laddr, &addr[4], 4);
+	else
+		__builtin_memcpy(ev->laddr, &addr[8], 16);
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_listen")
+int vigil_sys_listen(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+
+	if (!vigil_sys_wanted(VIGIL_SK_LISTEN))
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_LISTEN, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->arg = ctx->args[1];
+	if (vigil_sys_sock_ends(ev, (__u32)ev->fd, false))
+		vigil_sys_submit(ev);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- enter-side kinds */
+
+/* An enter record with up to two user strings (null for none). */
+static __always_inline int vigil_sys_enter(struct trace_event_raw_sys_enter *ctx, __u32 kind, const char *path,
+					   const char *path2, __u64 arg, __u32 mode, __s32 fd)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+
+	if (!vigil_sys_wanted(kind))
+		return 0;
+	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->arg = arg;
+	ev->mode = mode;
+	ev->fd = fd;
+	vigil_sys_user_path(s, ev, path, false);
+	vigil_sys_user_path(s, ev, path2, true);
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_unlink")
+int vigil_sys_unlink(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_UNLINK, (const char *)ctx->args[0], 0, 0, 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_unlinkat")
+int vigil_sys_unlinkat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_UNLINK, (const char *)ctx->args[1], 0, ctx->args[2], 0, (__s32)ctx->args[0]);
+}
+
+/* path = the link made, path2 = what it points to. */
+SEC("tp/syscalls/sys_enter_symlink")
+int vigil_sys_symlink(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_SYMLINK, (const char *)ctx->args[1], (const char *)ctx->args[0], 0, 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_symlinkat")
+int vigil_sys_symlinkat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_SYMLINK, (const char *)ctx->args[2], (const char *)ctx->args[0], 0, 0, (__s32)ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_chmod")
+int vigil_sys_chmod(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_CHMOD, (const char *)ctx->args[0], 0, 0, (__u32)ctx->args[1], -1);
+}
+
+SEC("tp/syscalls/sys_enter_fchmodat")
+int vigil_sys_fchmodat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_CHMOD, (const char *)ctx->args[1], 0, 0, (__u32)ctx->args[2], (__s32)ctx->args[0]);
+}
+
+/* fchmod names no path: the fd's struct file gives it. */
+SEC("tp/syscalls/sys_enter_fchmod")
+int vigil_sys_fchmod(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct file *file;
+
+	if (!vigil_sys_wanted(VIGIL_SK_CHMOD))
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_CHMOD, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->mode = (__u32)ctx->args[1];
+	file = vigil_sys_file((__u32)ev->fd);
+	if (file)
+		vigil_sys_kernel_path(s, ev, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+/* The uid the process asks for: setreuid/setresuid report the effective one unless it stays (-1). */
+SEC("tp/syscalls/sys_enter_setuid")
+int vigil_sys_setuid(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_SETUID, 0, 0, (__u32)ctx->args[0], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_setreuid")
+int vigil_sys_setreuid(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 e = (__u32)ctx->args[1];
+
+	return vigil_sys_enter(ctx, VIGIL_SK_SETUID, 0, 0, e != (__u32)-1 ? e : (__u32)ctx->args[0], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_setresuid")
+int vigil_sys_setresuid(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 e = (__u32)ctx->args[1];
+
+	return vigil_sys_enter(ctx, VIGIL_SK_SETUID, 0, 0, e != (__u32)-1 ? e : (__u32)ctx->args[0], 0, -1);
+}
+
+/* arg = request; mode carries the target pid. */
+SEC("tp/syscalls/sys_enter_ptrace")
+int vigil_sys_ptrace(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_PTRACE, 0, 0, ctx->args[0], (__u32)ctx->args[1], -1);
+}
+
+/* path = the mount point, path2 = the source; arg = the mount flags. */
+SEC("tp/syscalls/sys_enter_mount")
+int vigil_sys_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MOUNT, (const char *)ctx->args[1], (const char *)ctx->args[0], ctx->args[3], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_init_module")
+int vigil_sys_init_module(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MODULE, 0, 0, 0, 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_finit_module")
+int vigil_sys_finit_module(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MODULE, 0, 0, 0, 0, (__s32)ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_bpf")
+int vigil_sys_bpf(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_BPF, 0, 0, ctx->args[0], 0, -1);
+}
+
+/* path = the memfd's name; arg = its MFD_* flags. */
+SEC("tp/syscalls/sys_enter_memfd_create")
+int vigil_sys_memfd_create(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MEMFD, (const char *)ctx->args[0], 0, ctx->args[1], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_unshare")
+int vigil_sys_unshare(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_NAMESPACE, 0, 0, ctx->args[0], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_setns")
+int vigil_sys_setns(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_NAMESPACE, 0, 0, ctx->args[1], 0, (__s32)ctx->args[0]);
+}

@@ -1,0 +1,242 @@
+package dev.vigil.agent.detect;
+
+import dev.vigil.events.Event;
+import dev.vigil.events.process.ProcessCache;
+import dev.vigil.events.process.ProcessInfo;
+import dev.vigil.events.wire.RecordStage;
+import dev.vigil.events.wire.RecordView;
+import dev.vigil.events.wire.StringCache;
+import dev.vigil.kernel.wire.Wire;
+import dev.vigil.rules.SyscallEvent;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Decodes the syscalls sensor's records into the rules' reusable {@link SyscallEvent}, filled as
+ * docs/rules.md's sensor table says, and runs the rules on it. The records are not output events
+ * themselves (they feed the rules); matches become alerts through {@link RuleDetector}. Runs on
+ * the pipeline thread, after the exec record of the same process, so the process cache knows it.
+ */
+public final class SyscallStage implements RecordStage {
+    private static final int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_APPEND = 02000;
+    private static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+
+    private final ProcessCache cache;
+    private final RuleDetector detector;
+    private final SyscallEvent event = new SyscallEvent();
+    private final StringCache strings = new StringCache(4096, Wire.SYS_PATH_MAX);
+    private final LongAdder[] received = new LongAdder[Wire.SK_MAX];
+    private final String[] flagNames = new String[64];
+    private final String[] modeNames = new String[1 << 12];
+    private volatile Consumer<Event> out = e -> {};
+
+    public SyscallStage(ProcessCache cache, RuleDetector detector) {
+        this.cache = cache;
+        this.detector = detector;
+        for (int i = 0; i < received.length; i++) received[i] = new LongAdder();
+    }
+
+    /** Where alerts go (the pipeline's emit); set before the pipeline starts. */
+    public void output(Consumer<Event> out) {
+        this.out = out;
+    }
+
+    @Override
+    public int[] recordTypes() {
+        return new int[] {Wire.EV_SYSCALL};
+    }
+
+    /** Records received by kind (Wire.SYSCALL_KIND_NAMES order). */
+    public long received(int kind) {
+        return kind >= 0 && kind < received.length ? received[kind].sum() : 0;
+    }
+
+    @Override
+    public Event onRecord(RecordView r) {
+        int kind = r.u32(Wire.Syscall.KIND);
+        received[kind & (Wire.SK_MAX - 1)].increment();
+        if (detector == null) return null;
+        SyscallEvent e = decode(r);
+        if (e != null) detector.observeSyscall(e, out);
+        return null;
+    }
+
+    /** Fills the reusable event from one record; null for a syscall number the stage does not know. */
+    SyscallEvent decode(RecordView r) {
+        String type = SyscallKinds.evtType(r.u32(Wire.Syscall.NR));
+        if (type == null) return null;
+        int tgid = r.tgid();
+        long execKtime = r.u64(Wire.Syscall.EXEC_KTIME);
+        ProcessInfo process = execKtime != 0 ? cache.get(tgid, execKtime) : null;
+        if (process == null) process = cache.get(tgid);
+        ProcessInfo parent = process != null && process.ppid() > 0 ? cache.get(process.ppid()) : null;
+        SyscallEvent e = event.reset(type, r.ktime(), process, parent);
+        int kind = r.u32(Wire.Syscall.KIND);
+        int fd = r.u32(Wire.Syscall.FD);
+        long ret = r.u64(Wire.Syscall.RET), arg = r.u64(Wire.Syscall.ARG);
+        int mode = r.u32(Wire.Syscall.MODE);
+        int pathLen = r.u16(Wire.Syscall.PATH_LEN), path2Len = r.u16(Wire.Syscall.PATH2_LEN);
+        String path = pathLen == 0 ? null : r.string(Wire.Syscall.BYTES, pathLen, strings);
+        String path2 = path2Len == 0 ? null : r.string(Wire.Syscall.BYTES + pathLen, path2Len, strings);
+        e.rawres(ret);
+        switch (kind) {
+            case Wire.SK_OPEN_READ, Wire.SK_OPEN_WRITE -> {
+                int flags = r.u32(Wire.Syscall.OPEN_FLAGS);
+                e.fd(fd, 'f', path).openFlags(flags).arg("fd", Integer.toString(fd)).arg("name", path).arg("flags", flagNames(flags));
+            }
+            case Wire.SK_CONNECT -> {
+                int family = r.u16(Wire.Syscall.FAMILY);
+                if (family == AF_UNIX) {
+                    e.fd(fd, 'u', path);
+                } else if (family == AF_INET || family == AF_INET6) {
+                    int len = family == AF_INET ? 4 : 16;
+                    e.fd(fd, family == AF_INET ? '4' : '6', null).connection("tcp", ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
+                            ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT));
+                }
+            }
+            case Wire.SK_ACCEPT -> {
+                // The peer is the client, this end the server, as Falco's accept fd.name reads.
+                int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
+                e.fd(fd, family == AF_INET ? '4' : '6', null).connection("tcp", ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT),
+                        ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT));
+            }
+            case Wire.SK_BIND, Wire.SK_LISTEN -> {
+                int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
+                String ip = ip(r, Wire.Syscall.LADDR, len);
+                int port = r.u16(Wire.Syscall.LPORT);
+                String addr = (family == AF_INET ? ip : "[" + ip + "]") + ":" + port;
+                e.fd(fd, family == AF_INET ? '4' : '6', addr).connection("tcp", null, -1, ip, port);
+                if (kind == Wire.SK_BIND) e.arg("addr", addr);
+                else e.arg("backlog", Long.toString(arg));
+            }
+            case Wire.SK_UNLINK -> e.arg("name", path);
+            case Wire.SK_SYMLINK -> e.arg("target", path2).arg("linkpath", path);
+            case Wire.SK_CHMOD -> e.fd(-1, 'f', path).arg("mode", modeNames(mode)).arg("filename", path);
+            case Wire.SK_SETUID -> e.arg("uid", Long.toString(arg & 0xffffffffL));
+            case Wire.SK_PTRACE -> e.arg("request", ptraceRequest(arg)).arg("pid", Integer.toString(mode));
+            case Wire.SK_MOUNT -> e.arg("dev", path2).arg("dir", path).arg("flags", Long.toString(arg));
+            case Wire.SK_BPF -> e.arg("cmd", bpfCmd(arg));
+            case Wire.SK_MEMFD -> e.arg("name", path).arg("flags", Long.toString(arg));
+            case Wire.SK_NAMESPACE -> e.arg(type.equals("setns") ? "nstype" : "flags", Long.toString(arg));
+            default -> { }
+        }
+        return e;
+    }
+
+    private static String ip(RecordView r, long offset, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) b[i] = (byte) r.u8(offset + i);
+        return ip(b);
+    }
+
+    /**
+     * An address as rules spell it: dotted IPv4 (an IPv4-mapped IPv6 address too, as Java reads it),
+     * IPv6 in RFC 5952's short form ("fd00:ec2::254", "::"), which Java's getHostAddress does not give.
+     */
+    static String ip(byte[] b) {
+        InetAddress a;
+        try {
+            a = InetAddress.getByAddress(b);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (b.length == 4 || !(a instanceof java.net.Inet6Address)) return a.getHostAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
+    /** open(2) flags as Falco prints evt.arg.flags (the bits the rules look at), cached per combination. */
+    String flagNames(int flags) {
+        int key = (flags & O_ACCMODE) | ((flags & O_CREAT) != 0 ? 4 : 0) | ((flags & O_EXCL) != 0 ? 8 : 0)
+                | ((flags & O_TRUNC) != 0 ? 16 : 0) | ((flags & O_APPEND) != 0 ? 32 : 0);
+        String s = flagNames[key];
+        if (s == null) {
+            List<String> names = new ArrayList<>();
+            names.add(switch (flags & O_ACCMODE) { case O_WRONLY -> "O_WRONLY"; case O_RDWR -> "O_RDWR"; default -> "O_RDONLY"; });
+            if ((flags & O_CREAT) != 0) names.add("O_CREAT");
+            if ((flags & O_EXCL) != 0) names.add("O_EXCL");
+            if ((flags & O_TRUNC) != 0) names.add("O_TRUNC");
+            if ((flags & O_APPEND) != 0) names.add("O_APPEND");
+            flagNames[key] = s = String.join("|", names);
+        }
+        return s;
+    }
+
+    /** A chmod mode as Falco prints it: S_ISUID|S_ISGID|S_ISVTX, then S_IRWXU or its bits, per class. */
+    String modeNames(int mode) {
+        int m = mode & 07777;
+        String s = modeNames[m];
+        if (s == null) {
+            List<String> names = new ArrayList<>();
+            if ((m & 04000) != 0) names.add("S_ISUID");
+            if ((m & 02000) != 0) names.add("S_ISGID");
+            if ((m & 01000) != 0) names.add("S_ISVTX");
+            String[] cls = {"USR", "GRP", "OTH"}, whole = {"S_IRWXU", "S_IRWXG", "S_IRWXO"};
+            for (int c = 0; c < 3; c++) {
+                int bits = (m >> (6 - 3 * c)) & 7;
+                if (bits == 7) names.add(whole[c]);
+                else {
+                    if ((bits & 4) != 0) names.add("S_IR" + cls[c]);
+                    if ((bits & 2) != 0) names.add("S_IW" + cls[c]);
+                    if ((bits & 1) != 0) names.add("S_IX" + cls[c]);
+                }
+            }
+            modeNames[m] = s = String.join("|", names);
+        }
+        return s;
+    }
+
+    static String ptraceRequest(long request) {
+        return switch ((int) request) {
+            case 0 -> "PTRACE_TRACEME";
+            case 1 -> "PTRACE_PEEKTEXT";
+            case 2 -> "PTRACE_PEEKDATA";
+            case 3 -> "PTRACE_PEEKUSR";
+            case 4 -> "PTRACE_POKETEXT";
+            case 5 -> "PTRACE_POKEDATA";
+            case 6 -> "PTRACE_POKEUSR";
+            case 7 -> "PTRACE_CONT";
+            case 8 -> "PTRACE_KILL";
+            case 9 -> "PTRACE_SINGLESTEP";
+            case 12 -> "PTRACE_GETREGS";
+            case 13 -> "PTRACE_SETREGS";
+            case 16 -> "PTRACE_ATTACH";
+            case 17 -> "PTRACE_DETACH";
+            case 0x4206 -> "PTRACE_SEIZE";
+            case 0x4207 -> "PTRACE_INTERRUPT";
+            default -> Long.toString(request);
+        };
+    }
+
+    static String bpfCmd(long cmd) {
+        String[] names = {"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY",
+                "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH", "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN"};
+        return cmd >= 0 && cmd < names.length ? names[(int) cmd] : Long.toString(cmd);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.vigil.agent.detect;
+
+import dev.vigil.kernel.wire.Wire;
+import dev.vigil.rules.RuleSet;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The kernel filter's mask follows the loaded rules' event types. */
+class SyscallKindsTest {
+    private static RuleSet rules(String yaml) {
+        RuleSet set = RuleSet.load(List.of(new RuleSet.Source("test.yaml", yaml)));
+        assertThat(set.report().errors()).isEmpty();
+        return set;
+    }
+
+    private static String rule(String name, String condition) {
+        return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: o\n  priority: NOTICE\n";
+    }
+
+    @Test
+    void theDefaultRulesNeedEveryKindTheSensorHasButAcceptBindListen() {
+        SyscallKinds.Need need = SyscallKinds.needed(RuleSet.defaults());
+        assertThat(need.kinds()).isEqualTo(SyscallKinds.ALL & ~((1L << Wire.SK_ACCEPT) | (1L << Wire.SK_BIND) | (1L << Wire.SK_LISTEN)));
+        assertThat(need.untypedRule()).isFalse();
+        assertThat(need.unsupported()).containsExactly("dup", "dup2", "dup3");
+        // ...but opens for reading only of the files they name. Writes on every path: "Web Shell Written
+        // by Web Server" bounds the file only by its extension (fd.filename endswith .php).
+        assertThat(need.openAny()).isEqualTo(Wire.OPEN_WRITE);
+        assertThat(need.openPaths()).containsEntry(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/shadow"), Wire.OPEN_READ)
+                .containsEntry(dev.vigil.agent.sensor.CoreMaps.PathEntry.component(".aws"), Wire.OPEN_READ)
+                .doesNotContainKey(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/passwd"));
+        assertThat(need.describe()).contains("opens for reading: paths the rules name").contains("for writing: every path");
+    }
+
+    @Test
+    void processRulesNeedNoSyscallKind() {
+        assertThat(SyscallKinds.needed(rules(rule("exec", "evt.type = execve and proc.name = nc"))).kinds()).isZero();
+    }
+
+    @Test
+    void aConnectRuleNeedsOnlyConnect() {
+        SyscallKinds.Need need = SyscallKinds.needed(rules(rule("exec", "evt.type = execve and proc.name = nc")
+                + rule("conn", "evt.type = connect and fd.sport = 4444")));
+        assertThat(need.kinds()).isEqualTo(1L << Wire.SK_CONNECT);
+        assertThat(need.describe()).contains("syscall kinds sent by the kernel: connect").doesNotContain("open");
+    }
+
+    @Test
+    void anOpenRuleNeedsBothOpenKindsAndARuleWithoutTypeNeedsAll() {
+        SyscallKinds.Need passwd = SyscallKinds.needed(rules(rule("w", "evt.type in (open, openat) and evt.is_open_write = true and fd.name = /etc/passwd")));
+        assertThat(passwd.kinds()).isEqualTo((1L << Wire.SK_OPEN_READ) | (1L << Wire.SK_OPEN_WRITE));
+        assertThat(passwd.openAny()).isZero();
+        assertThat(passwd.openPaths()).containsExactly(java.util.Map.entry(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/passwd"), Wire.OPEN_WRITE));
+        assertThat(SyscallKinds.needed(rules(rule("php", "evt.type = openat and fd.name endswith .php"))).openAny())
+                .isEqualTo(Wire.OPEN_READ | Wire.OPEN_WRITE);
+        SyscallKinds.Need untyped = SyscallKinds.needed(rules(rule("any", "proc.name = nc")));
+        assertThat(untyped.untypedRule()).isTrue();
+        assertThat(untyped.kinds()).isEqualTo(SyscallKinds.ALL);
+    }
+
+    @Test
+    void pathHashesAreFnv1a() {
+        // FNV-1a 64 test vectors: the kernel side computes the same over the resolved path's bytes.
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("")).isEqualTo(0xcbf29ce484222325L);
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("a")).isEqualTo(0xaf63dc4c8601ec8cL);
+    }
+
+    @Test
+    void recordNumbersNameFalcoTypesAndArgumentsUseFalcosSpelling() {
+        assertThat(SyscallKinds.evtType(257)).isEqualTo("openat");
+        assertThat(SyscallKinds.evtType(42)).isEqualTo("connect");
+        assertThat(SyscallKinds.evtType(1)).isNull();
+        SyscallStage stage = new SyscallStage(null, null);
+        assertThat(stage.flagNames(01 | 0100 | 01000)).isEqualTo("O_WRONLY|O_CREAT|O_TRUNC");
+        assertThat(stage.flagNames(0)).isEqualTo("O_RDONLY");
+        assertThat(stage.modeNames(04755)).isEqualTo("S_ISUID|S_IRWXU|S_IRGRP|S_IXGRP|S_IROTH|S_IXOTH");
+        assertThat(stage.modeNames(0644)).isEqualTo("S_IRUSR|S_IWUSR|S_IRGRP|S_IROTH");
+        assertThat(SyscallStage.ptraceRequest(16)).isEqualTo("PTRACE_ATTACH");
+        assertThat(SyscallStage.bpfCmd(5)).isEqualTo("BPF_PROG_LOAD");
+        assertThat(SyscallStage.ip(new byte[16])).isEqualTo("::");
+        assertThat(SyscallStage.ip(new byte[] {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54})).isEqualTo("fd00:ec2::254");
+        assertThat(SyscallStage.ip(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1})).isEqualTo("127.0.0.1");
+        assertThat(SyscallStage.ip(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1})).isEqualTo("2001:db8:0:1::1");
+    }
+}
