@@ -11,6 +11,7 @@
  */
 #include "vigil_common.h"
 #include "vigil_path.h"
+#include "vigil_task.h"
 #include "vigil_syscall.h"
 #include <bpf/bpf_endian.h>
 
@@ -634,6 +635,9 @@ int vigil_sys_ptrace(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_enter_mount")
 int vigil_sys_mount(struct trace_event_raw_sys_enter *ctx)
 {
+	/* A runtime setting up a container mounts its rootfs, /proc, /dev...: not the container acting. */
+	if (vigil_is_runtime_setup())
+		return 0;
 	return vigil_sys_enter(ctx, VIGIL_SK_MOUNT, (const char *)ctx->args[1], (const char *)ctx->args[0], ctx->args[3], 0, -1);
 }
 
@@ -665,11 +669,15 @@ int vigil_sys_memfd_create(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_enter_unshare")
 int vigil_sys_unshare(struct trace_event_raw_sys_enter *ctx)
 {
+	if (vigil_is_runtime_setup())
+		return 0;
 	return vigil_sys_enter(ctx, VIGIL_SK_NAMESPACE, 0, 0, ctx->args[0], 0, -1);
 }
 
 SEC("tp/syscalls/sys_enter_setns")
 int vigil_sys_setns(struct trace_event_raw_sys_enter *ctx)
 {
+	if (vigil_is_runtime_setup())
+		return 0;
 	return vigil_sys_enter(ctx, VIGIL_SK_NAMESPACE, 0, 0, ctx->args[1], 0, (__s32)ctx->args[0]);
 }

@@ -66,4 +66,32 @@ static __always_inline void vigil_task_creds(struct task_struct *t, struct vigil
 	bpf_core_read(&c->cap_effective, sizeof(c->cap_effective), &cred->cap_effective);
 }
 
+static __always_inline bool vigil_is_runc(const char *s)
+{
+	return s[0] == 'r' && s[1] == 'u' && s[2] == 'n' && s[3] == 'c';
+}
+
+/*
+ * The runtime's own setup inside a new container's cgroup (runc init joining namespaces,
+ * mounting the rootfs, pivot_root) is not the container acting. runc runs it as a copy of
+ * its binary (/run/runc/<id>/runc.XXXX, or runc itself through /proc/self/exe, so comm may
+ * be "exe") and later names the tasks "runc:[N:...]". A process can take such a name, so
+ * this is a documented blind spot, not a trust boundary: the exec guard still sees every
+ * program such a process executes. Programs ask only once they would act (it costs reads).
+ */
+static __always_inline bool vigil_is_runtime_setup(void)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	const unsigned char *exe;
+	char name[4] = {};
+
+	bpf_get_current_comm(name, sizeof(name));
+	if (vigil_is_runc(name))
+		return true;
+	exe = BPF_CORE_READ(t, mm, exe_file, f_path.dentry, d_name.name);
+	if (!exe || bpf_probe_read_kernel(name, sizeof(name), exe))
+		return false;
+	return vigil_is_runc(name);
+}
+
 #endif /* VIGIL_TASK_H */
