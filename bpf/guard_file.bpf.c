@@ -222,7 +222,9 @@ static __always_inline int vigil_guard_path_op(struct dentry *d, struct vfsmount
 	s = vigil_guard_workspace();
 	if (!s || !d || !vigil_classify(s, settings, scope_flags, d, mnt, true, &v) || vigil_is_runtime_setup())
 		return 0;
-	if (v.action == VIGIL_ACT_ALERT && vigil_guard_repeat(v.protection, (__u64)d ^ (__u64)op))
+	/* By inode number: in LSM programs the dentry is a typed pointer, which BPF may not mix into a key. */
+	if (v.action == VIGIL_ACT_ALERT &&
+	    vigil_guard_repeat(v.protection, BPF_CORE_READ(d, d_inode, i_ino) ^ ((__u64)op << 56)))
 		return 0;
 	vigil_emit_file(s, d, mnt, 0, op, &v, v.action == VIGIL_ACT_BLOCK ? VIGIL_ENF_LSM : VIGIL_ENF_NONE);
 	return v.action == VIGIL_ACT_BLOCK ? -VIGIL_EPERM : 0;
