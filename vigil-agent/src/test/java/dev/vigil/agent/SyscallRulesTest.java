@@ -74,6 +74,24 @@ class SyscallRulesTest {
                   output: test link (old=%evt.arg.oldpath new=%evt.arg.newpath proc=%proc.name)
                   priority: NOTICE
                   tags: [test]
+                - rule: Vigil test mknod in a container
+                  desc: no default rule reads mknod
+                  condition: evt.type in (mknod, mknodat) and evt.dir = < and evt.arg.path endswith /vigil-fifo and container.id != host
+                  output: test mknod (file=%fd.name mode=%evt.arg.mode proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test setgid to 4321
+                  desc: no default rule reads setgid
+                  condition: evt.type in (setgid, setregid, setresgid) and evt.dir = < and evt.arg.gid = 4321
+                  output: test setgid (gid=%evt.arg.gid proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test capset by setpriv
+                  desc: no default rule reads capset
+                  condition: evt.type = capset and evt.dir = < and proc.name = setpriv and evt.arg.cap_effective contains CAP_SYS_ADMIN
+                  output: test capset (inheritable=[%evt.arg.cap_inheritable] proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
                 - rule: Vigil test DNS query in a container
                   desc: no default rule reads DNS queries
                   condition: evt.type in (sendto, sendmsg, write) and evt.dir = < and fd.dport = 53 and container.id != host
@@ -200,6 +218,7 @@ class SyscallRulesTest {
                 echo x > /tmp/vigil-job && mkdir -p /etc/cron.d && mv /tmp/vigil-job /etc/cron.d/vigil-job
                 touch /tmp/owned && chown 1234:5678 /tmp/owned
                 ln /tmp/owned /tmp/vigil-hard
+                mknod /tmp/vigil-fifo p
                 true
                 """);
         assertThat(alert("Vigil test rename into etc in a container", id).get("output").asText())
@@ -208,6 +227,23 @@ class SyscallRulesTest {
                 .containsPattern("file=/tmp/owned uid=1234 gid=5678 proc=(chown|sh)\\)");
         assertThat(alert("Vigil test hard link in a container", id).get("output").asText())
                 .containsPattern("old=/tmp/owned new=/tmp/vigil-hard proc=(ln|sh)\\)");
+        assertThat(alert("Vigil test mknod in a container", id).get("output").asText())
+                .containsPattern("file=/tmp/vigil-fifo mode=S_IFIFO\\|\\S* proc=(mknod|sh)\\)");
+    }
+
+    @Test
+    void setgidAndCapsetRecordsCarryWhatTheProcessAskedFor() throws Exception {
+        // On the host: setpriv sets the group ids, then drops every inheritable capability with capset.
+        Process p = new ProcessBuilder("setpriv", "--regid", "4321", "--keep-groups", "--inh-caps", "-all", "true").inheritIO().start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        long pid = p.pid();
+        JsonNode gid = sink.await(e -> e instanceof Alert a && a.rule().equals("Vigil test setgid to 4321")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(gid.get("output").asText()).isEqualTo("test setgid (gid=4321 proc=setpriv)");
+        JsonNode caps = sink.await(e -> e instanceof Alert a && a.rule().equals("Vigil test capset by setpriv")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(caps.get("output").asText()).isEqualTo("test capset (inheritable=[] proc=setpriv)");
     }
 
     @Test
