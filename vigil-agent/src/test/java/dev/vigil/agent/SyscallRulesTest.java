@@ -92,6 +92,12 @@ class SyscallRulesTest {
                   output: test capset (inheritable=[%evt.arg.cap_inheritable] proc=%proc.name)
                   priority: NOTICE
                   tags: [test]
+                - rule: Vigil test UDP connect to 53 in a container
+                  desc: a connect record labelled by its socket's type
+                  condition: evt.type = connect and evt.dir = < and fd.sport = 53 and container.id != host
+                  output: test udp connect (l4=%fd.l4proto connection=%fd.name proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
                 - rule: Vigil test DNS query in a container
                   desc: no default rule reads DNS queries
                   condition: evt.type in (sendto, sendmsg, write) and evt.dir = < and fd.dport = 53 and container.id != host
@@ -252,5 +258,8 @@ class SyscallRulesTest {
         String id = run("dns", "timeout 3 nslookup vigil-probe.example.com 127.0.0.1 > /dev/null 2>&1; true");
         assertThat(alert("Vigil test DNS query in a container", id).get("output").asText())
                 .contains("name=vigil-probe.example.com l4=udp server=127.0.0.1:53 proc=nslookup");
+        // busybox nslookup connects its UDP socket first: a connect, labelled udp by the socket's type.
+        assertThat(alert("Vigil test UDP connect to 53 in a container", id).get("output").asText())
+                .containsPattern("l4=udp connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:53 proc=nslookup");
     }
 }
