@@ -718,8 +718,7 @@ int vigil_sys_setns(struct trace_event_raw_sys_enter *ctx)
  * What the duplicated file is: its inode mode, and for a socket its type and both ends, so that
  * a rule can tell a network socket put on a standard stream (the reverse shell's move).
  */
-static __always_inline int vigil_sys_dup_record(struct trace_event_raw_sys_enter *ctx, __u32 nr, struct file *file,
-						__s32 newfd, __u64 oldfd, long ret)
+static __always_inline int vigil_sys_dup_record(__u32 nr, struct file *file, __s32 newfd, __u64 oldfd, long ret)
 {
 	struct vigil_sys_scratch *s;
 	struct vigil_syscall_event *ev;
@@ -739,9 +738,8 @@ static __always_inline int vigil_sys_dup_record(struct trace_event_raw_sys_enter
 	ev->mode = mode;
 	if (sock) {
 		ev->open_flags = BPF_CORE_READ(sock, type);
-		/* Unix and other families keep family (what fd.typechar reads) and no ends. */
-		if (!vigil_sys_sk_ends(ev, BPF_CORE_READ(sock, sk), true) && !ev->family)
-			ev->family = VIGIL_AF_UNIX;
+		/* Other families keep their family (a unix socket reads as fd.typechar u) and no ends. */
+		vigil_sys_sk_ends(ev, BPF_CORE_READ(sock, sk), true);
 	}
 	vigil_sys_submit(ev);
 	return 0;
@@ -753,8 +751,7 @@ int vigil_sys_dup2(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!vigil_sys_wanted(VIGIL_SK_DUP))
 		return 0;
-	return vigil_sys_dup_record(ctx, (__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1],
-				    (__u32)ctx->args[0], 0);
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1], (__u32)ctx->args[0], 0);
 }
 
 SEC("tp/syscalls/sys_enter_dup3")
@@ -762,8 +759,7 @@ int vigil_sys_dup3(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!vigil_sys_wanted(VIGIL_SK_DUP))
 		return 0;
-	return vigil_sys_dup_record(ctx, (__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1],
-				    (__u32)ctx->args[0], 0);
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1], (__u32)ctx->args[0], 0);
 }
 
 /* dup at exit: only then is the new fd known (the old one is not: arg = -1). */
@@ -774,7 +770,7 @@ int vigil_sys_dup(struct trace_event_raw_sys_exit *ctx)
 
 	if (!vigil_sys_wanted(VIGIL_SK_DUP) || ret < 0)
 		return 0;
-	return vigil_sys_dup_record((void *)ctx, (__u32)ctx->id, vigil_sys_file((__u32)ret), (__s32)ret, (__u64)-1, ret);
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ret), (__s32)ret, (__u64)-1, ret);
 }
 
 /* ---------------------------------------------------------------- rename, link, mknod, chown */
@@ -996,7 +992,6 @@ static __always_inline int vigil_sys_dns(struct trace_event_raw_sys_enter *ctx, 
 	if (addr) {
 		ev->family = family;
 		ev->rport = port;
-		__builtin_memset(ev->raddr, 0, sizeof(ev->raddr));
 		if (family == VIGIL_AF_INET)
 			__builtin_memcpy(ev->raddr, &sa[4], 4);
 		else
