@@ -33,10 +33,17 @@ _Static_assert(sizeof(struct vigil_syscall_event) + 2 * VIGIL_SYS_PATH_MAX < VIG
 #define VIGIL_AF_INET 2
 #define VIGIL_AF_INET6 10
 #define VIGIL_EINPROGRESS 115
+#define VIGIL_S_IFMT 0170000
+#define VIGIL_S_IFSOCK 0140000
+#define VIGIL_SOCK_DGRAM 2
+#define VIGIL_DNS_PORT 53
+
+#define VIGIL_DNS_QNAME_MAX 128
 
 struct vigil_sys_scratch {
 	__u8 rec[VIGIL_SREC_AREA];
 	struct vigil_path_buf path;
+	__u8 dns[VIGIL_DNS_QNAME_MAX]; /* the query's bytes after its 12-byte header */
 };
 
 struct {
@@ -390,6 +397,9 @@ int vigil_sys_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	file = vigil_sys_file((__u32)a->fd);
 	sock = file ? BPF_CORE_READ(file, private_data) : 0;
 	sk = sock ? BPF_CORE_READ(sock, sk) : 0;
+	/* tcp or udp for the rules' fd.l4proto: a connected UDP socket connects too. */
+	if (sock)
+		ev->open_flags = BPF_CORE_READ(sock, type);
 	if (sk && family == VIGIL_AF_INET) {
 		__u32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 
@@ -405,12 +415,9 @@ out:
 	return 0;
 }
 
-/* The socket behind fd's local end (and with peer, its remote end) into the record. */
-static __always_inline bool vigil_sys_sock_ends(struct vigil_syscall_event *ev, __u32 fd, bool peer)
+/* sk's local end (and with peer, its remote end) into the record; false for families other than IPv4/IPv6. */
+static __always_inline bool vigil_sys_sk_ends(struct vigil_syscall_event *ev, struct sock *sk, bool peer)
 {
-	struct file *file = vigil_sys_file(fd);
-	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : 0;
-	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : 0;
 	__u16 family;
 
 	if (!sk)
@@ -436,6 +443,29 @@ static __always_inline bool vigil_sys_sock_ends(struct vigil_syscall_event *ev, 
 	if (peer)
 		ev->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	return true;
+}
+
+/* The socket behind fd's local end (and with peer, its remote end) into the record. */
+static __always_inline bool vigil_sys_sock_ends(struct vigil_syscall_event *ev, __u32 fd, bool peer)
+{
+	struct file *file = vigil_sys_file(fd);
+	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : 0;
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : 0;
+
+	return vigil_sys_sk_ends(ev, sk, peer);
+}
+
+/* file's socket, or null when file is not one (private_data means something else then). */
+static __always_inline struct socket *vigil_sys_socket(struct file *file, __u32 *mode)
+{
+	struct inode *inode = file ? BPF_CORE_READ(file, f_inode) : 0;
+	__u32 m = inode ? BPF_CORE_READ(inode, i_mode) : 0;
+
+	if (mode)
+		*mode = m;
+	if ((m & VIGIL_S_IFMT) != VIGIL_S_IFSOCK)
+		return 0;
+	return BPF_CORE_READ(file, private_data);
 }
 
 /* ---------------------------------------------------------------- accept, bind, listen */
@@ -680,4 +710,339 @@ int vigil_sys_setns(struct trace_event_raw_sys_enter *ctx)
 	if (vigil_is_runtime_setup())
 		return 0;
 	return vigil_sys_enter(ctx, VIGIL_SK_NAMESPACE, 0, 0, ctx->args[1], 0, (__s32)ctx->args[0]);
+}
+
+/* ---------------------------------------------------------------- dup */
+
+/*
+ * What the duplicated file is: its inode mode, and for a socket its type and both ends, so that
+ * a rule can tell a network socket put on a standard stream (the reverse shell's move).
+ */
+static __always_inline int vigil_sys_dup_record(__u32 nr, struct file *file, __s32 newfd, __u64 oldfd, long ret)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct socket *sock;
+	__u32 mode = 0;
+
+	/* A bad old fd fails the call (EBADF) and duplicates nothing. */
+	if (!file)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_DUP, nr);
+	if (!ev)
+		return 0;
+	ev->fd = newfd;
+	ev->arg = oldfd;
+	ev->ret = ret;
+	sock = vigil_sys_socket(file, &mode);
+	ev->mode = mode;
+	if (sock) {
+		ev->open_flags = BPF_CORE_READ(sock, type);
+		/* Other families keep their family (a unix socket reads as fd.typechar u) and no ends. */
+		vigil_sys_sk_ends(ev, BPF_CORE_READ(sock, sk), true);
+	}
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+/* dup2/dup3 at enter: the old fd's file is what the new fd is about to be. */
+SEC("tp/syscalls/sys_enter_dup2")
+int vigil_sys_dup2(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DUP))
+		return 0;
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1], (__u32)ctx->args[0], 0);
+}
+
+SEC("tp/syscalls/sys_enter_dup3")
+int vigil_sys_dup3(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DUP))
+		return 0;
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ctx->args[0]), (__s32)ctx->args[1], (__u32)ctx->args[0], 0);
+}
+
+/* dup at exit: only then is the new fd known (the old one is not: arg = -1). */
+SEC("tp/syscalls/sys_exit_dup")
+int vigil_sys_dup(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+
+	if (!vigil_sys_wanted(VIGIL_SK_DUP) || ret < 0)
+		return 0;
+	return vigil_sys_dup_record((__u32)ctx->id, vigil_sys_file((__u32)ret), (__s32)ret, (__u64)-1, ret);
+}
+
+/* ---------------------------------------------------------------- rename, link, mknod, chown */
+
+/* path = the old name, path2 = the new one. */
+SEC("tp/syscalls/sys_enter_rename")
+int vigil_sys_rename(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_RENAME, (const char *)ctx->args[0], (const char *)ctx->args[1], 0, 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_renameat")
+int vigil_sys_renameat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_RENAME, (const char *)ctx->args[1], (const char *)ctx->args[3], 0, 0, (__s32)ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_renameat2")
+int vigil_sys_renameat2(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_RENAME, (const char *)ctx->args[1], (const char *)ctx->args[3], ctx->args[4], 0,
+			       (__s32)ctx->args[0]);
+}
+
+/* path = the existing file, path2 = the new link. */
+SEC("tp/syscalls/sys_enter_link")
+int vigil_sys_link(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_LINK, (const char *)ctx->args[0], (const char *)ctx->args[1], 0, 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_linkat")
+int vigil_sys_linkat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_LINK, (const char *)ctx->args[1], (const char *)ctx->args[3], ctx->args[4], 0,
+			       (__s32)ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_mknod")
+int vigil_sys_mknod(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MKNOD, (const char *)ctx->args[0], 0, ctx->args[2], (__u32)ctx->args[1], -1);
+}
+
+SEC("tp/syscalls/sys_enter_mknodat")
+int vigil_sys_mknodat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_MKNOD, (const char *)ctx->args[1], 0, ctx->args[3], (__u32)ctx->args[2],
+			       (__s32)ctx->args[0]);
+}
+
+/* arg = the uid asked for, mode = the gid (-1: unchanged). */
+SEC("tp/syscalls/sys_enter_chown")
+int vigil_sys_chown(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_CHOWN, (const char *)ctx->args[0], 0, (__u32)ctx->args[1], (__u32)ctx->args[2], -1);
+}
+
+SEC("tp/syscalls/sys_enter_lchown")
+int vigil_sys_lchown(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_CHOWN, (const char *)ctx->args[0], 0, (__u32)ctx->args[1], (__u32)ctx->args[2], -1);
+}
+
+SEC("tp/syscalls/sys_enter_fchownat")
+int vigil_sys_fchownat(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_CHOWN, (const char *)ctx->args[1], 0, (__u32)ctx->args[2], (__u32)ctx->args[3],
+			       (__s32)ctx->args[0]);
+}
+
+/* fchown names no path: the fd's struct file gives it, as for fchmod. */
+SEC("tp/syscalls/sys_enter_fchown")
+int vigil_sys_fchown(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct file *file;
+
+	if (!vigil_sys_wanted(VIGIL_SK_CHOWN))
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_CHOWN, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)ctx->args[0];
+	ev->arg = (__u32)ctx->args[1];
+	ev->mode = (__u32)ctx->args[2];
+	file = vigil_sys_file((__u32)ev->fd);
+	if (file)
+		vigil_sys_kernel_path(s, ev, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- setgid, capset */
+
+/* The gid asked for, as setuid's records: the effective one unless it stays (-1). */
+SEC("tp/syscalls/sys_enter_setgid")
+int vigil_sys_setgid(struct trace_event_raw_sys_enter *ctx)
+{
+	return vigil_sys_enter(ctx, VIGIL_SK_SETGID, 0, 0, (__u32)ctx->args[0], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_setregid")
+int vigil_sys_setregid(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 e = (__u32)ctx->args[1];
+
+	return vigil_sys_enter(ctx, VIGIL_SK_SETGID, 0, 0, e != (__u32)-1 ? e : (__u32)ctx->args[0], 0, -1);
+}
+
+SEC("tp/syscalls/sys_enter_setresgid")
+int vigil_sys_setresgid(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 e = (__u32)ctx->args[1];
+
+	return vigil_sys_enter(ctx, VIGIL_SK_SETGID, 0, 0, e != (__u32)-1 ? e : (__u32)ctx->args[0], 0, -1);
+}
+
+/* The first __user_cap_data_struct (capabilities 0-31, which hold every one the rules name). */
+SEC("tp/syscalls/sys_enter_capset")
+int vigil_sys_capset(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	__u32 data[3] = {}; /* effective, permitted, inheritable */
+
+	if (!vigil_sys_wanted(VIGIL_SK_CAPSET))
+		return 0;
+	if (bpf_probe_read_user(data, sizeof(data), (const void *)ctx->args[1]))
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_CAPSET, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->arg = data[0];
+	ev->mode = data[1];
+	ev->open_flags = data[2];
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- DNS queries */
+
+/*
+ * A UDP send to port 53 (sendto, sendmsg, or write/sendto on a connected socket): the first
+ * question's name, turned from labels into dots in a bounded loop over the first 128 bytes.
+ * addr is the caller's sockaddr, or null for a connected socket, whose peer is then the server.
+ */
+struct vigil_sys_qname {
+	struct vigil_sys_scratch *s;
+	__u32 n;     /* query bytes read into s->dns */
+	__u32 next;  /* index of the next label's length byte */
+	__u32 name;  /* dotted name's length so far */
+	bool ended;  /* met the root label */
+};
+
+/* One byte of the question: a label length (a dot in the output, none before the first) or a character. */
+static int vigil_sys_qname_step(__u32 i, void *ctx)
+{
+	struct vigil_sys_qname *q = ctx;
+	__u8 c;
+
+	if (i >= q->n || i >= VIGIL_DNS_QNAME_MAX)
+		return 1;
+	c = q->s->dns[vigil_sys_bound(i, VIGIL_DNS_QNAME_MAX - 1)];
+	if (i == q->next) {
+		if (c == 0) {
+			q->ended = true;
+			return 1;
+		}
+		if (c > 63) /* a compression pointer or garbage: not a query's first name */
+			return 1;
+		q->next = i + c + 1;
+		if (i == 0)
+			return 0;
+		c = '.';
+	}
+	q->s->rec[sizeof(struct vigil_syscall_event) + vigil_sys_bound(i - 1, VIGIL_DNS_QNAME_MAX - 1)] = c;
+	q->name = i;
+	return 0;
+}
+
+static __always_inline int vigil_sys_dns(struct trace_event_raw_sys_enter *ctx, __u32 fd, const __u8 *buf, __u64 len,
+					 const void *addr)
+{
+	struct vigil_sys_scratch *s;
+	struct vigil_syscall_event *ev;
+	struct socket *sock = vigil_sys_socket(vigil_sys_file(fd), 0);
+	struct sock *sk;
+	__u8 sa[24] = {};
+	__u16 family = 0, port;
+	struct vigil_sys_qname q = {};
+	__u32 n, name;
+	bool ended;
+
+	if (!sock || BPF_CORE_READ(sock, type) != VIGIL_SOCK_DGRAM || !buf || len <= 12)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	if (addr) {
+		if (bpf_probe_read_user(sa, sizeof(sa), addr))
+			return 0;
+		__builtin_memcpy(&family, sa, sizeof(family));
+		if (family != VIGIL_AF_INET && family != VIGIL_AF_INET6)
+			return 0;
+		port = ((__u16)sa[2] << 8) | sa[3];
+	} else {
+		if (!sk)
+			return 0;
+		port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	}
+	if (port != VIGIL_DNS_PORT)
+		return 0;
+	ev = vigil_sys_begin(&s, VIGIL_SK_DNS, (__u32)ctx->id);
+	if (!ev)
+		return 0;
+	ev->fd = (__s32)fd;
+	ev->open_flags = VIGIL_SOCK_DGRAM;
+	vigil_sys_sk_ends(ev, sk, !addr);
+	if (addr) {
+		ev->family = family;
+		ev->rport = port;
+		if (family == VIGIL_AF_INET)
+			__builtin_memcpy(ev->raddr, &sa[4], 4);
+		else
+			__builtin_memcpy(ev->raddr, &sa[8], 16);
+	}
+	n = len - 12 > VIGIL_DNS_QNAME_MAX ? VIGIL_DNS_QNAME_MAX : len - 12;
+	n = vigil_sys_bound(n, VIGIL_DNS_QNAME_MAX * 2 - 1);
+	if (n > VIGIL_DNS_QNAME_MAX || bpf_probe_read_user(s->dns, n, buf + 12))
+		n = 0;
+	/* \3www\7example\3com\0 -> www.example.com: each label length after the first becomes a dot. */
+	q.s = s;
+	q.n = n;
+	bpf_loop(VIGIL_DNS_QNAME_MAX, vigil_sys_qname_step, &q, 0);
+	name = q.name;
+	ended = q.ended;
+	ev->path_len = name;
+	if (!ended)
+		ev->flags |= VIGIL_SF_PATH_TRUNCATED;
+	ev->flags |= VIGIL_SF_PATH_FROM_USER;
+	vigil_sys_submit(ev);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int vigil_sys_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DNS))
+		return 0;
+	return vigil_sys_dns(ctx, (__u32)ctx->args[0], (const __u8 *)ctx->args[1], ctx->args[2], (const void *)ctx->args[4]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int vigil_sys_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+
+	if (!vigil_sys_wanted(VIGIL_SK_DNS))
+		return 0;
+	if (bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_iov || !m.msg_iovlen)
+		return 0;
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	return vigil_sys_dns(ctx, (__u32)ctx->args[0], iov.iov_base, iov.iov_len, m.msg_name);
+}
+
+/* A connected UDP socket may be written to (busybox nslookup does): only its fd is checked here. */
+SEC("tp/syscalls/sys_enter_write")
+int vigil_sys_write(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DNS))
+		return 0;
+	return vigil_sys_dns(ctx, (__u32)ctx->args[0], (const __u8 *)ctx->args[1], ctx->args[2], 0);
 }

@@ -30,6 +30,14 @@ enum vigil_sys_kind {
 	VIGIL_SK_ACCEPT = 13,    /* accept, accept4: the new connection's two ends */
 	VIGIL_SK_BIND = 14,      /* the address asked for */
 	VIGIL_SK_LISTEN = 15,    /* the socket's bound address; arg = backlog */
+	VIGIL_SK_DUP = 16,       /* dup, dup2, dup3: fd = the new fd, arg = the old one, what it is in mode/family */
+	VIGIL_SK_RENAME = 17,    /* path = old, path2 = new */
+	VIGIL_SK_LINK = 18,      /* path = existing, path2 = new link */
+	VIGIL_SK_MKNOD = 19,     /* path, mode; arg = dev */
+	VIGIL_SK_CHOWN = 20,     /* path; arg = uid, mode = gid */
+	VIGIL_SK_SETGID = 21,    /* arg = the gid asked for */
+	VIGIL_SK_CAPSET = 22,    /* arg = effective, mode = permitted, open_flags = inheritable (first 32 caps) */
+	VIGIL_SK_DNS = 23,       /* a UDP send to port 53: path = the first question's name */
 	VIGIL_SK_MAX = 32,       /* size of the per-kind counter arrays */
 };
 
@@ -47,8 +55,8 @@ struct vigil_syscall_event {
 	__u64 arg;         /* the kind's scalar: new uid, ptrace request, bpf cmd, unshare flags, setns fd */
 	__u32 nr;          /* syscall number (x86_64), names the Falco event type */
 	__u32 kind;        /* enum vigil_sys_kind */
-	__u32 open_flags;  /* struct file's f_flags (opens), or the flags argument */
-	__u32 mode;        /* inode mode of the opened file, or the mode argument (chmod) */
+	__u32 open_flags;  /* struct file's f_flags (opens), the flags argument, or a socket's type (SOCK_STREAM...) */
+	__u32 mode;        /* inode mode of the opened (dup: duplicated) file, or the mode argument (chmod) */
 	__s32 fd;          /* the fd the syscall returned or worked on, -1 when none */
 	__u16 family;      /* AF_INET, AF_INET6, AF_UNIX; 0 when not a socket */
 	__u16 flags;       /* VIGIL_SF_* */

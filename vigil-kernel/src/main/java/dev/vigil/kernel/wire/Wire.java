@@ -118,9 +118,11 @@ public final class Wire {
     // enum vigil_sys_kind (bpf/include/vigil_syscall.h)
     public static final int SK_OPEN_READ = 0, SK_OPEN_WRITE = 1, SK_CONNECT = 2, SK_UNLINK = 3, SK_SYMLINK = 4, SK_CHMOD = 5,
             SK_SETUID = 6, SK_PTRACE = 7, SK_MOUNT = 8, SK_MODULE = 9, SK_BPF = 10, SK_MEMFD = 11, SK_NAMESPACE = 12,
-            SK_ACCEPT = 13, SK_BIND = 14, SK_LISTEN = 15, SK_MAX = 32;
+            SK_ACCEPT = 13, SK_BIND = 14, SK_LISTEN = 15, SK_DUP = 16, SK_RENAME = 17, SK_LINK = 18, SK_MKNOD = 19, SK_CHOWN = 20,
+            SK_SETGID = 21, SK_CAPSET = 22, SK_DNS = 23, SK_MAX = 32;
     public static final List<String> SYSCALL_KIND_NAMES = List.of("open_read", "open_write", "connect", "unlink", "symlink", "chmod",
-            "setuid", "ptrace", "mount", "module", "bpf", "memfd", "namespace", "accept", "bind", "listen");
+            "setuid", "ptrace", "mount", "module", "bpf", "memfd", "namespace", "accept", "bind", "listen", "dup", "rename", "link",
+            "mknod", "chown", "setgid", "capset", "dns");
     // VIGIL_SF_*
     public static final int SF_PATH_TRUNCATED = 1, SF_PATH2_TRUNCATED = 2, SF_PATH_FROM_USER = 4, SYS_PATH_MAX = 512;
 
