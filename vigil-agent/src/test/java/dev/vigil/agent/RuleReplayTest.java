@@ -91,9 +91,19 @@ class RuleReplayTest {
         agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "containers.runtimeSocket", service.socket().toString(),
                 "containers.graceSeconds", 2)), List.of(sink));
 
+        // Syscalls the image has no tool for (bpf, a unix-socket connect): a static helper, mounted read-only.
+        Path helper = work.resolve("replay-helper");
+        Podman.Result cc = Podman.exec(List.of("gcc", "-static", "-O2", "-o", helper.toString(),
+                Path.of("src/test/c/replay-helper.c").toAbsolutePath().toString()), Duration.ofSeconds(60));
+        if (cc.exit() != 0) throw new AssertionError("gcc: " + cc.output());
+        String helperMount = helper + ":" + RuleReplayCases.HELPER + ":ro";
+
         // Long-lived containers the cases run in; no network: connections stay on their own loopback.
-        containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", Podman.IMAGE, "sleep", "600"));
-        containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", Podman.IMAGE, "sleep", "600"));
+        // The runtime's API socket (the test's own podman service) is mounted into the ordinary
+        // container under a runtime-socket name and a neutral one, for the runtime socket replay.
+        containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", "-v", helperMount,
+                "-v", service.socket() + ":/run/podman/podman.sock", "-v", service.socket() + ":/tmp/vigil-api.sock", Podman.IMAGE, "sleep", "600"));
+        containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", "-v", helperMount, Podman.IMAGE, "sleep", "600"));
         long described = System.nanoTime() + WAIT.toNanos();
         while (!containerIds.values().stream().allMatch(id -> agent.containers().get(id).map(ci -> ci.config() != null).orElse(false))) {
             if (System.nanoTime() > described) throw new AssertionError("the agent did not learn the containers' configuration");
