@@ -481,6 +481,13 @@ final class RuleReplayCases {
                     Side.privSh("exec 3>>/proc/sys/kernel/domainname"),
                     Side.privSh("exec 3>>/proc/sys/net/ipv4/ip_forward"),
                     "file=/proc/sys/kernel/domainname"),
+            // The container's own memory cgroup (cgroup v1, visible in a privileged container):
+            // notify_on_release is the first step of the release_agent escape. Opened for appending
+            // with nothing written; the escape guard kills such an open at the syscall's exit.
+            c("Cgroup Release Agent Modified", "the container's cgroup notify_on_release opened for writing",
+                    Side.privSh("exec 3>>/sys/fs/cgroup/memory/notify_on_release"),
+                    Side.privSh("cat /sys/fs/cgroup/memory/notify_on_release"),
+                    "file=/sys/fs/cgroup/memory/notify_on_release"),
             c("Mount Syscall in Container", "mount a tmpfs",
                     Side.mainSh("mount -t tmpfs none /mnt"),
                     Side.mainSh("cat /proc/mounts"),
@@ -562,9 +569,7 @@ final class RuleReplayCases {
                     + " (do_dentry_open), so evt.arg.flags never contains O_TRUNC; the replay (cp /dev/null /var/log/app.log in a container) raised nothing",
             "Hidden File Created in Temporary Directory",
             "sensor gap: evt.is_open_create reads O_CREAT from f_flags, which the kernel has cleared (as for Log Files Truncated);"
-                    + " the replay (echo x > /tmp/.vigil-hidden in a container) raised nothing",
-            "Cgroup Release Agent Modified",
-            "not attempted: a real release_agent needs a cgroup v1 mount in a privileged container, an escape the guard blocks; the replay must show the record precedes the kill");
+                    + " the replay (echo x > /tmp/.vigil-hidden in a container) raised nothing");
 
     /** The setup every container script runs before its cases (from /, so nothing is attributed to a case). */
     static String containerPrelude() {
