@@ -562,8 +562,9 @@ final class RuleReplayCases {
             "Raw Block Device Opened in Container",
             "the host disk cannot be opened (EPERM, sandbox) and the escape guard's cgroup device program refuses block devices, a failed open makes no record; a stand-in loop device does not match the rule's names",
             "Kernel Module Loaded",
-            "python3 calling finit_module(-1, \"\", 0) on the host (harmless: EBADF, and this host boots with nomodule) raised no alert;"
-                    + " whether the sensor's optional module hooks attach here is unchecked",
+            "this host's kernel has no init_module/finit_module syscall tracepoints (none under /sys/kernel/tracing/events/syscalls:"
+                    + " module support is compiled out, finit_module answers ENOSYS), so the sensor's optional module hooks attach nowhere;"
+                    + " a finit_module(-1) call from python3 on the host raised nothing. Needs a kernel with modules",
             "Log Files Truncated",
             "sensor gap: the open record's flags come from the struct file's f_flags, from which the kernel clears O_CREAT, O_EXCL and O_TRUNC"
                     + " (do_dentry_open), so evt.arg.flags never contains O_TRUNC; the replay (cp /dev/null /var/log/app.log in a container) raised nothing",
