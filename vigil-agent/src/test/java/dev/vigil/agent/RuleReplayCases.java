@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The replays of the default detection rules that fire on process events (issue #6): for each,
+ * The replays of the default detection rules (issue #6), on process events and on the syscalls
+ * sensor's file, network and privilege records: for each,
  * a behaviour performed for real and a benign neighbour that must not raise that rule.
  * {@link RuleReplayTest} runs them against a real agent, {@link RuleReplayCoverageTest} lists
  * which default rules they cover in docs/rules-replays.md.
@@ -44,6 +45,14 @@ final class RuleReplayCases {
         static Side main(String snippet) { return new Side(Where.MAIN, snippet, null); }
         static Side priv(String snippet) { return new Side(Where.PRIV, snippet, null); }
         static Side host(String... argv) { return new Side(Where.HOST, null, List.of(argv)); }
+        /**
+         * The snippet run by a shell exec'd in the case's directory. busybox's sh runs many applets
+         * (cp, rm, chmod, ln, touch, nc, ...) in a fork of itself without an exec; the case's own
+         * subshell is such a fork of the script shell, so without an exec of its own the agent
+         * knows those processes by the script shell's working directory (/) and command line.
+         */
+        static Side mainSh(String snippet) { return main("sh -c " + quote(snippet)); }
+        static Side privSh(String snippet) { return priv("sh -c " + quote(snippet)); }
     }
 
     /**
@@ -54,6 +63,9 @@ final class RuleReplayCases {
     record Case(String rule, String what, Side attack, Side benign, List<String> output) {
         String testName() { return rule + ": " + what; }
     }
+
+    /** Where the containers see the static helper (src/test/c/replay-helper.c) for bpf and unix-socket connects. */
+    static final String HELPER = "/vigil-helper/replay-helper";
 
     /** Stand-ins installed in the container images' /usr/local/bin (copies of busybox). */
     static final List<String> CONTAINER_STANDINS = List.of("nginx", "python3", "useradd", "setcap", "getcap",
@@ -67,6 +79,26 @@ final class RuleReplayCases {
     private static Case c(String rule, String what, Side attack, Side benign, String... output) {
         return new Case(rule, what, attack, benign, List.of(output));
     }
+
+    /** A python3 listener on 127.0.0.1:40404 that takes one connection, started in the background by the host case's bash. */
+    private static final String LOOPBACK_LISTENER = "/usr/bin/python3 -c \"import socket; s = socket.socket(); "
+            + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', 40404)); s.listen(); s.settimeout(10); s.accept()[0].close()\" & sleep 0.5; ";
+
+    /** python3 forks a sleeping child, attaches to it (PTRACE_ATTACH), then kills it. */
+    private static final String PTRACE_ATTACH = "import ctypes, os, signal, time\n"
+            + "libc = ctypes.CDLL(None, use_errno=True)\n"
+            + "pid = os.fork()\n"
+            + "if pid == 0:\n    time.sleep(30); os._exit(0)\n"
+            + "rc = libc.ptrace(16, pid, None, None)\n"  // PTRACE_ATTACH
+            + "os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0)\n"
+            + "raise SystemExit(0 if rc == 0 else 1)\n";
+
+    /** The same child asks to be traced (PTRACE_TRACEME), not an injection request, and exits. */
+    private static final String PTRACE_TRACEME = "import ctypes, os\n"
+            + "libc = ctypes.CDLL(None, use_errno=True)\n"
+            + "pid = os.fork()\n"
+            + "if pid == 0:\n    libc.ptrace(0, 0, None, None); os._exit(0)\n"
+            + "os.waitpid(pid, 0)\n";
 
     static final List<Case> CASES = List.of(
             // ---------------- initial access
@@ -335,13 +367,210 @@ final class RuleReplayCases {
             c("Files Encrypted With OpenSSL or GPG in Container", "openssl enc",
                     Side.main("fake openssl enc -aes-256-cbc -in /etc/hostname -out /tmp/hostname.enc -k x"),
                     Side.main("fake openssl version"),
-                    "openssl enc -aes-256-cbc -in /etc/hostname -out /tmp/hostname.enc -k x"));
+                    "openssl enc -aes-256-cbc -in /etc/hostname -out /tmp/hostname.enc -k x"),
+
+            // ================ file, network and privilege syscall records (the syscalls sensor)
+            // Each attack is a freshly exec'd program (sh -c, cat, nc, ...) so the record's process
+            // has the case directory as its working directory; the files are the container's own,
+            // made by the prelude.
+            // ---------------- persistence: writes under /etc and home directories
+            c("Cron Job Created or Modified", "a shell writes /etc/cron.d/vigil",
+                    Side.mainSh("echo \"* * * * * root true\" > /etc/cron.d/vigil"),
+                    Side.mainSh("cat /etc/cron.d/placeholder"),
+                    "file=/etc/cron.d/vigil"),
+            c("SSH Authorized Keys Modified", "a key appended to /root/.ssh/authorized_keys",
+                    Side.mainSh("echo ssh-ed25519 AAAAvigil >> /root/.ssh/authorized_keys"),
+                    Side.mainSh("echo host >> /root/.ssh/known_hosts"),
+                    "file=/root/.ssh/authorized_keys"),
+            c("Systemd Unit Created or Modified", "a .service file under /etc/systemd/system",
+                    Side.mainSh("echo [Service] > /etc/systemd/system/vigil.service"),
+                    Side.mainSh("echo [Service] > /tmp/vigil.service"),
+                    "file=/etc/systemd/system/vigil.service"),
+            c("Shell Startup File Modified", "a line appended to /root/.profile",
+                    Side.mainSh("echo true >> /root/.profile"),
+                    Side.mainSh("cat /root/.profile"),
+                    "file=/root/.profile"),
+            c("Init Script Modified", "a script written to /etc/init.d",
+                    Side.mainSh("echo true > /etc/init.d/vigil"),
+                    Side.mainSh("cat /etc/init.d/placeholder"),
+                    "file=/etc/init.d/vigil"),
+            c("Account Database Written", "a group appended to /etc/group",
+                    Side.mainSh("echo vigil:x:4242: >> /etc/group"),
+                    Side.mainSh("cat /etc/group"),
+                    "file=/etc/group"),
+            // The web server is the nginx stand-in running busybox's sh applet: the write is its own.
+            c("Web Shell Written by Web Server", "a process named nginx writes a .php file",
+                    Side.main("exec -a sh /usr/local/bin/nginx -c 'echo x > /var/www/shell.php'"),
+                    Side.main("exec -a sh /usr/local/bin/nginx -c 'echo x > /var/www/index.html'"),
+                    "file=/var/www/shell.php", "proc=nginx"),
+            c("System Binary Modified", "a program copied into /usr/bin",
+                    Side.mainSh("cp /bin/busybox /usr/bin/vigil-tool"),
+                    Side.mainSh("cp /bin/busybox /tmp/vigil-tool"),
+                    "file=/usr/bin/vigil-tool"),
+            // The image is static busybox: nothing in the container uses the dynamic linker.
+            c("Dynamic Linker Preload File Modified", "/etc/ld.so.preload written",
+                    Side.mainSh("echo /tmp/vigil.so > /etc/ld.so.preload"),
+                    Side.mainSh("cat /etc/ld.so.conf"),
+                    "file=/etc/ld.so.preload"),
+            c("Dynamic Linker Configuration Modified", "a file in /etc/ld.so.conf.d",
+                    Side.mainSh("echo /opt/lib > /etc/ld.so.conf.d/vigil.conf"),
+                    Side.mainSh("cat /etc/ld.so.conf"),
+                    "file=/etc/ld.so.conf.d/vigil.conf"),
+            c("Sudoers Modified", "a file in /etc/sudoers.d",
+                    Side.mainSh("echo \"vigil ALL=(ALL) NOPASSWD: ALL\" > /etc/sudoers.d/vigil"),
+                    Side.mainSh("cat /etc/sudoers"),
+                    "file=/etc/sudoers.d/vigil"),
+            c("Setuid or Setgid Bit Set", "chmod 4755 on a copy of busybox",
+                    Side.mainSh("chmod 4755 /tmp/dropper"),
+                    Side.mainSh("chmod 0755 /tmp/vigil-replay-bin"),
+                    "file=/tmp/dropper", "S_ISUID"),
+            c("Log Files Deleted", "rm of a log file",
+                    Side.mainSh("rm /var/log/old.log"),
+                    Side.mainSh("rm /tmp/wipe-me"),
+                    "file=/var/log/old.log"),
+            // The rule's other branch, a history opened with O_TRUNC, cannot fire yet (see SYSCALL_RULES_NOT_REPLAYED).
+            c("Shell History Cleared", "the bash history deleted",
+                    Side.mainSh("rm /root/.bash_history"),
+                    Side.mainSh("rm /tmp/bash-notes"),
+                    "/root/.bash_history"),
+            c("Shell History Linked to Null Device", "ln -s /dev/null /root/.sh_history",
+                    Side.mainSh("ln -s /dev/null /root/.sh_history"),
+                    Side.mainSh("ln -s /dev/null /tmp/vigil-null-link"),
+                    "link=/root/.sh_history"),
+            // ---------------- credential access: files the prelude made
+            c("Shadow File Read", "cat /etc/shadow",
+                    Side.mainSh("cat /etc/shadow"),
+                    Side.mainSh("cat /etc/hostname"),
+                    "file=/etc/shadow", "proc=cat"),
+            c("SSH Private Key Read", "cat of a private key",
+                    Side.mainSh("cat /root/.ssh/id_ed25519"),
+                    Side.mainSh("cat /root/.ssh/id_ed25519.pub"),
+                    "file=/root/.ssh/id_ed25519"),
+            c("Cloud Credentials File Read", "cat ~/.aws/credentials",
+                    Side.mainSh("cat /root/.aws/credentials"),
+                    Side.mainSh("cat /root/.aws/notes"),
+                    "file=/root/.aws/credentials"),
+            c("Kubernetes Service Account Token Read by Shell Tool", "cat of the service account token",
+                    Side.mainSh("cat /var/run/secrets/kubernetes.io/serviceaccount/token"),
+                    Side.mainSh("cat /var/run/secrets/vigil/token"),
+                    "file=/var/run/secrets/kubernetes.io/serviceaccount/token"),
+            c("Kubeconfig or Cluster Credentials Read", "cat ~/.kube/config",
+                    Side.mainSh("cat /root/.kube/config"),
+                    Side.mainSh("cat /root/.kube/notes"),
+                    "file=/root/.kube/config"),
+            // The container's pid 1 is its own sleep.
+            c("Process Environment or Memory Read via Procfs", "cat /proc/1/environ",
+                    Side.mainSh("cat /proc/1/environ"),
+                    Side.mainSh("cat /proc/1/status"),
+                    "file=/proc/1/environ"),
+            // Opening its own memory for writing; nothing is written.
+            c("Process Memory Written via Procfs", "a shell opens its /proc/PID/mem for writing",
+                    Side.mainSh("exec 3>>/proc/$$/mem"),
+                    Side.mainSh("exec 3</proc/$$/status"),
+                    "/mem"),
+            // ---------------- privilege escalation and escape (the privileged container: /proc/sys is writable there)
+            // An append-mode open with no write: the record is the open, and nothing changes the
+            // host's core_pattern even if the escape guard (which refuses the write) were off.
+            c("Kernel Core Pattern Modified", "core_pattern opened for writing",
+                    Side.privSh("exec 3>>/proc/sys/kernel/core_pattern"),
+                    Side.privSh("cat /proc/sys/kernel/core_pattern"),
+                    "file=/proc/sys/kernel/core_pattern"),
+            // kernel.domainname is per UTS namespace (the container's own); /proc/sys/net is the
+            // container's own network namespace, which the rule leaves out.
+            c("Kernel Parameters Written From Container", "a /proc/sys/kernel file opened for writing",
+                    Side.privSh("exec 3>>/proc/sys/kernel/domainname"),
+                    Side.privSh("exec 3>>/proc/sys/net/ipv4/ip_forward"),
+                    "file=/proc/sys/kernel/domainname"),
+            // The container's own memory cgroup (cgroup v1, visible in a privileged container):
+            // notify_on_release is the first step of the release_agent escape. Opened for appending
+            // with nothing written; the escape guard kills such an open at the syscall's exit.
+            c("Cgroup Release Agent Modified", "the container's cgroup notify_on_release opened for writing",
+                    Side.privSh("exec 3>>/sys/fs/cgroup/memory/notify_on_release"),
+                    Side.privSh("cat /sys/fs/cgroup/memory/notify_on_release"),
+                    "file=/sys/fs/cgroup/memory/notify_on_release"),
+            c("Mount Syscall in Container", "mount a tmpfs",
+                    Side.mainSh("mount -t tmpfs none /mnt"),
+                    Side.mainSh("cat /proc/mounts"),
+                    "target=/mnt", "proc=mount"),
+            c("Namespace Change in Container", "unshare -u",
+                    Side.privSh("unshare -u true"),
+                    Side.privSh("uname -n"),
+                    "syscall=unshare", "proc=unshare"),
+            // In the privileged container: podman's seccomp profile refuses bpf() in an ordinary one before
+            // the syscall tracepoints run, so there is no record to see. The escape guard kills bpf() in
+            // a container at the syscall's entry; the record is taken there too.
+            c("BPF Program Loaded From Container", "bpf(BPF_PROG_LOAD) of a socket filter in the privileged container",
+                    Side.privSh(HELPER + " bpf-prog"),
+                    Side.privSh(HELPER + " bpf-map"),
+                    "proc=replay-helper"),
+            // The test's podman API socket, mounted at /run/podman/podman.sock; the benign side connects
+            // to the same socket mounted under a name no runtime uses.
+            c("Container Runtime Socket Accessed From Container", "connect to /run/podman/podman.sock",
+                    Side.mainSh(HELPER + " connect /run/podman/podman.sock"),
+                    Side.mainSh(HELPER + " connect /tmp/vigil-api.sock"),
+                    "socket=/run/podman/podman.sock", "proc=replay-helper"),
+            // ---------------- network: connects to listeners on the container's own loopback
+            c("Connection to Mining Pool Port", "nc to a listener on 127.0.0.1:3333",
+                    Side.mainSh("nc -l -p 3333 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 3333; wait"),
+                    Side.mainSh("nc -l -p 3330 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 3330; wait"),
+                    "->127.0.0.1:3333", "proc=nc"),
+            c("Outbound SSH Connection From Container", "nc to a listener on 127.0.0.1:22",
+                    Side.mainSh("nc -l -p 22 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 22; wait"),
+                    Side.mainSh("nc -l -p 2222 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 2222; wait"),
+                    "->127.0.0.1:22 "),
+            // busybox's sh has no sockets; on the host, bash's /dev/tcp connects to a listener python3 holds on loopback.
+            c("Shell Opened Outbound Connection", "bash opens /dev/tcp/127.0.0.1/PORT on the host",
+                    Side.host("/bin/bash", "-c", LOOPBACK_LISTENER + "exec 3<>/dev/tcp/127.0.0.1/40404; echo hi >&3; exec 3>&-; wait"),
+                    Side.host("/bin/bash", "-c", LOOPBACK_LISTENER + "/usr/bin/python3 -c \"import socket; socket.create_connection(('127.0.0.1', 40404)).close()\"; wait"),
+                    "->127.0.0.1:40404", "proc=bash"),
+            // The metadata address put on the privileged container's own loopback (--network none:
+            // its own namespace), with a listener there: the connect succeeds and nothing leaves it.
+            c("Cloud Metadata Service Contacted From Container", "nc to 169.254.169.254:80 on the container's loopback",
+                    Side.privSh("ip addr add 169.254.169.254/32 dev lo 2>/dev/null; nc -l -p 80 >/dev/null & sleep 0.3; echo hi | nc -w 1 169.254.169.254 80; wait"),
+                    Side.privSh("nc -l -p 8081 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 8081; wait"),
+                    "->169.254.169.254:80"),
+            // ---------------- host: python3 (present on the host) calling the syscalls through ctypes, on processes it made
+            c("Process Injection via Ptrace", "python3 attaches to its own sleeping child",
+                    Side.host("/usr/bin/python3", "-c", PTRACE_ATTACH),
+                    Side.host("/usr/bin/python3", "-c", PTRACE_TRACEME),
+                    "request=PTRACE_ATTACH", "proc=python3"),
+            // python3 started as nobody (setpriv) asks for uid 0: refused (EPERM), the record is the syscall's entry.
+            c("Non-Root Process Set UID to Root", "python3 running as nobody calls setuid(0)",
+                    Side.host("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", "import os; os.setuid(0)"),
+                    Side.host("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", "import os; os.setuid(65534)"),
+                    "proc=python3", "uid=65534"),
+            c("Executable Memory File Created by Interpreter", "python3 memfd_create",
+                    Side.host("/usr/bin/python3", "-c", "import os; os.close(os.memfd_create('vigil-replay'))"),
+                    Side.host("/usr/bin/python3", "-c", "import os; r, w = os.pipe(); os.close(r); os.close(w)"),
+                    "name=vigil-replay", "proc=python3"));
+
 
     /**
-     * Process rules without a replay yet, and why. Everything else the default set has needs the
-     * file, network or privilege syscall events (the coverage test lists which).
+     * Process rules without a replay yet, and why.
      */
     static final Map<String, String> PROCESS_RULES_NOT_REPLAYED = Map.of();
+
+    /**
+     * Rules on file, network or privilege records that the current syscalls sensor could see but
+     * that have no replay yet, and why. Rules that need a record the sensor does not make yet
+     * (dup, rename, ...) are not here: the coverage listing names the sensor kind they wait for.
+     */
+    static final Map<String, String> SYSCALL_RULES_NOT_REPLAYED = Map.of(
+            "Host Filesystem Reached Through Procfs",
+            "the sensor resolves an open's path from the opened file (through /proc/PID/root hops, bpf/syscalls.bpf.c), so fd.name never has"
+                    + " the /proc/*/root/ form the rule looks for; not replayed until the rule or the record keeps the path as given",
+            "Raw Block Device Opened in Container",
+            "the host disk cannot be opened (EPERM, sandbox) and the escape guard's cgroup device program refuses block devices, a failed open makes no record; a stand-in loop device does not match the rule's names",
+            "Kernel Module Loaded",
+            "this host's kernel has no init_module/finit_module syscall tracepoints (none under /sys/kernel/tracing/events/syscalls:"
+                    + " module support is compiled out, finit_module answers ENOSYS), so the sensor's optional module hooks attach nowhere;"
+                    + " a finit_module(-1) call from python3 on the host raised nothing. Needs a kernel with modules",
+            "Log Files Truncated",
+            "sensor gap: the open record's flags come from the struct file's f_flags, from which the kernel clears O_CREAT, O_EXCL and O_TRUNC"
+                    + " (do_dentry_open), so evt.arg.flags never contains O_TRUNC; the replay (cp /dev/null /var/log/app.log in a container) raised nothing",
+            "Hidden File Created in Temporary Directory",
+            "sensor gap: evt.is_open_create reads O_CREAT from f_flags, which the kernel has cleared (as for Log Files Truncated);"
+                    + " the replay (echo x > /tmp/.vigil-hidden in a container) raised nothing");
 
     /** The setup every container script runs before its cases (from /, so nothing is attributed to a case). */
     static String containerPrelude() {
@@ -352,6 +581,15 @@ final class RuleReplayCases {
                 "cp /bin/busybox /tmp/vigil-replay-bin",
                 "echo aGkK > /tmp/payload.b64; echo 'exit 0' > /tmp/linpeas.sh; echo 'exit 0' > /tmp/healthcheck.sh",
                 "echo x > /tmp/wipe-me; mkdir -p /tmp/vigil-scratch",
+                // Targets of the file cases: the container's own files, made before any case runs.
+                "mkdir -p /etc/cron.d /etc/init.d /etc/systemd/system /etc/ld.so.conf.d /etc/sudoers.d /var/www /var/log /mnt"
+                        + " /root/.ssh /root/.aws /root/.kube /var/run/secrets/kubernetes.io/serviceaccount /var/run/secrets/vigil",
+                "echo x > /etc/cron.d/placeholder; echo x > /etc/init.d/placeholder; echo x > /etc/ld.so.conf; echo x > /etc/sudoers",
+                "echo 'export PS1=x' > /root/.profile; echo l > /var/log/app.log; echo l > /var/log/old.log",
+                "echo ls > /root/.ash_history; echo ls > /root/.bash_history; echo x > /tmp/bash-notes",
+                "echo 'root:*:1::::::' > /etc/shadow; echo key > /root/.ssh/id_ed25519; echo pub > /root/.ssh/id_ed25519.pub",
+                "echo '[default]' > /root/.aws/credentials; echo x > /root/.aws/notes; echo x > /root/.kube/config; echo x > /root/.kube/notes",
+                "echo tok > /var/run/secrets/kubernetes.io/serviceaccount/token; echo tok > /var/run/secrets/vigil/token",
                 // A stand-in: the kernel execs a file named $1 with the arguments, busybox runs true.
                 "fake() { n=$1; shift; exec -a true /usr/local/bin/$n \"$@\"; }",
                 // A case: its own directory, a subshell, its exit status on stdout.

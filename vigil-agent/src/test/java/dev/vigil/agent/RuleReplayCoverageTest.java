@@ -19,17 +19,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which default rules {@link RuleReplayTest} replays for real, written to docs/rules-replays.md:
- * every default rule that runs on process events must have a replay or a stated reason, every
- * replay must name a default process rule, and the document must be what this test generates
+ * every default rule must have a replay, a stated reason, or (only then) need a record kind no
+ * sensor makes yet, which the listing names; every replay must name a default rule on records the
+ * sensors make, and the document must be what this test generates
  * (run with {@code -Dvigil.writeDocs=true} to rewrite it).
  */
 class RuleReplayCoverageTest {
     private static final Set<String> PROCESS_TYPES = Set.of("execve", "execveat", "clone", "fork", "vfork", "procexit");
     private static final Map<String, String> KIND = new LinkedHashMap<>();
 
+    /** The record kinds the syscalls sensor makes today (docs/rules.md, "Kernel sensors"). */
+    private static final Set<String> SENSED = Set.of("file", "network", "privilege");
+
     static {
         for (String t : List.of("open", "openat", "openat2", "creat", "unlink", "unlinkat", "symlink", "symlinkat", "chmod", "fchmod", "fchmodat")) KIND.put(t, "file");
-        for (String t : List.of("connect", "accept", "accept4", "dup", "dup2", "dup3")) KIND.put(t, "network");
+        for (String t : List.of("connect", "accept", "accept4", "bind", "listen")) KIND.put(t, "network");
+        // Hooked by neither sensor yet (another change adds them): rules on them wait.
+        for (String t : List.of("dup", "dup2", "dup3")) KIND.put(t, "dup");
+        for (String t : List.of("rename", "renameat", "renameat2", "link", "linkat", "mknod", "mknodat", "chown", "fchown", "fchownat", "lchown")) KIND.put(t, "file (" + t + ")");
         for (String t : List.of("setuid", "setreuid", "setresuid", "ptrace", "mount", "unshare", "setns", "init_module", "finit_module", "bpf", "memfd_create")) KIND.put(t, "privilege");
     }
 
@@ -42,11 +49,17 @@ class RuleReplayCoverageTest {
         for (CompiledRule r : rules) byName.put(r.name(), r);
         for (RuleReplayCases.Case c : RuleReplayCases.CASES) {
             assertThat(byName).as("replayed rule %s is a default rule", c.rule()).containsKey(c.rule());
-            assertThat(isProcessRule(byName.get(c.rule()))).as("%s runs on process events", c.rule()).isTrue();
+            assertThat(missingKinds(byName.get(c.rule()))).as("a replayed rule's events are ones the sensors make").allMatch(SENSED::contains);
         }
         for (String r : RuleReplayCases.PROCESS_RULES_NOT_REPLAYED.keySet()) {
             assertThat(byName).containsKey(r);
+            assertThat(isProcessRule(byName.get(r))).as("%s runs on process events", r).isTrue();
             assertThat(replays(r)).as("%s is both replayed and listed as not replayed", r).isEmpty();
+        }
+        for (String r : RuleReplayCases.SYSCALL_RULES_NOT_REPLAYED.keySet()) {
+            assertThat(byName).containsKey(r);
+            assertThat(replays(r)).as("%s is both replayed and listed as not replayed", r).isEmpty();
+            assertThat(missingKinds(byName.get(r))).as("%s has a reason, so the sensors make its events", r).allMatch(SENSED::contains);
         }
         for (CompiledRule r : rules) {
             if (isProcessRule(r)) {
@@ -54,6 +67,11 @@ class RuleReplayCoverageTest {
                         .as("process rule %s has a replay in RuleReplayCases or a reason in PROCESS_RULES_NOT_REPLAYED", r.name()).isTrue();
             } else {
                 assertThat(missingKinds(r)).as("event types of %s are classified", r.name()).doesNotContain("other");
+                // Not replayed and no reason: only allowed while a record it needs is not made yet.
+                if (replays(r.name()).isEmpty() && !RuleReplayCases.SYSCALL_RULES_NOT_REPLAYED.containsKey(r.name())) {
+                    assertThat(missingKinds(r)).as("%s needs only records the sensors make: replay it or give a reason", r.name())
+                            .anyMatch(k -> !SENSED.contains(k));
+                }
             }
         }
     }
@@ -78,6 +96,9 @@ class RuleReplayCoverageTest {
             } else if (isProcessRule(r)) {
                 other++;
                 status = "not yet: " + RuleReplayCases.PROCESS_RULES_NOT_REPLAYED.get(r.name());
+            } else if (RuleReplayCases.SYSCALL_RULES_NOT_REPLAYED.containsKey(r.name())) {
+                other++;
+                status = "not yet: " + RuleReplayCases.SYSCALL_RULES_NOT_REPLAYED.get(r.name());
             } else {
                 waiting++;
                 Set<String> types = new TreeSet<>(r.evtTypes() == null ? Set.of("any") : r.evtTypes());
@@ -103,10 +124,14 @@ class RuleReplayCoverageTest {
                 says nothing about the real tool. The cases and what each side runs are in
                 `vigil-agent/src/test/java/dev/vigil/agent/RuleReplayCases.java`.
 
-                Rules on file, network and privilege syscall events cannot fire until the kernel sensors
-                that produce those events land (issue #6, part 1); their rows say which events they need.
+                Rules on file, network and privilege records (the syscalls sensor) are replayed the same way:
+                the attack is a program exec'd in the case's directory that opens, writes, unlinks, connects
+                or calls the syscall for real on the container's own files and loopback (the files are made
+                first; listeners are the case's own), and the alert must name the path or address. Host
+                cases of that kind run python3 with ctypes on processes it forked itself. Rules that need a
+                record no sensor makes yet say which; the others not replayed say why.
 
-                %d of %d rules replayed; %d wait for file, network or privilege events; %d process rules not yet replayed.
+                %d of %d rules replayed; %d wait for records no sensor makes yet; %d not replayed for the reason given.
 
                 | Rule | Priority | Replay |
                 |---|---|---|

@@ -46,12 +46,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays every default rule that fires on process events, for real, against one running agent
- * (issue #6): {@link RuleReplayCases} holds the table. The containers' cases run as one script
+ * Replays the default rules, for real, against one running agent (issue #6): those on process
+ * events and those on the syscalls sensor's file, network and privilege records.
+ * {@link RuleReplayCases} holds the table. The containers' cases run as one script
  * per container through {@code podman exec}, so a few container starts serve some hundred real
  * execs; each case runs in its own working directory, which every process it starts inherits,
  * and that is how an alert is tied to its case. Then, per case, the attack must have raised the
- * rule's alert (name, priority, container or host, the command line in its output) and the
+ * rule's alert (name, priority, container or host, the command line, path or address in its output) and the
  * benign neighbour, whose execs the agent must have seen, must not have raised it.
  */
 @Tag("kernel")
@@ -90,9 +91,19 @@ class RuleReplayTest {
         agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "containers.runtimeSocket", service.socket().toString(),
                 "containers.graceSeconds", 2)), List.of(sink));
 
+        // Syscalls the image has no tool for (bpf, a unix-socket connect): a static helper, mounted read-only.
+        Path helper = work.resolve("replay-helper");
+        Podman.Result cc = Podman.exec(List.of("gcc", "-static", "-O2", "-o", helper.toString(),
+                Path.of("src/test/c/replay-helper.c").toAbsolutePath().toString()), Duration.ofSeconds(60));
+        if (cc.exit() != 0) throw new AssertionError("gcc: " + cc.output());
+        String helperMount = helper + ":" + RuleReplayCases.HELPER + ":ro";
+
         // Long-lived containers the cases run in; no network: connections stay on their own loopback.
-        containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", Podman.IMAGE, "sleep", "600"));
-        containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", Podman.IMAGE, "sleep", "600"));
+        // The runtime's API socket (the test's own podman service) is mounted into the ordinary
+        // container under a runtime-socket name and a neutral one, for the runtime socket replay.
+        containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", "-v", helperMount,
+                "-v", service.socket() + ":/run/podman/podman.sock", "-v", service.socket() + ":/tmp/vigil-api.sock", Podman.IMAGE, "sleep", "600"));
+        containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", "-v", helperMount, Podman.IMAGE, "sleep", "600"));
         long described = System.nanoTime() + WAIT.toNanos();
         while (!containerIds.values().stream().allMatch(id -> agent.containers().get(id).map(ci -> ci.config() != null).orElse(false))) {
             if (System.nanoTime() > described) throw new AssertionError("the agent did not learn the containers' configuration");
@@ -119,7 +130,7 @@ class RuleReplayTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyProcessRuleFiresOnItsBehaviourAndNotOnItsNeighbour() {
+    Stream<DynamicTest> everyReplayedRuleFiresOnItsBehaviourAndNotOnItsNeighbour() {
         return RuleReplayCases.CASES.stream().map(c -> DynamicTest.dynamicTest(c.testName(), () -> check(c)));
     }
 
@@ -129,7 +140,8 @@ class RuleReplayTest {
         String attack = attackKey(c), benign = benignKey(c);
         assertThat(exits).as("the attack side ran").containsKey(attack);
         Alert alert = find(c, attack);
-        assertThat(alert).as("alert %s for %s (exit %s); alerts seen there: %s", c.rule(), c.attack(), exits.get(attack), rulesAt(c.attack(), attack)).isNotNull();
+        assertThat(alert).as("alert %s for %s (exit %s); alerts seen there: %s; that rule's alerts anywhere: %s", c.rule(), c.attack(), exits.get(attack),
+                rulesAt(c.attack(), attack), elsewhere(c.rule())).isNotNull();
         assertThat(alert.priority()).isEqualTo(rule.priority().name().toLowerCase(Locale.ROOT));
         if (c.attack().where() == Where.HOST) {
             assertThat(alert.container()).as("a host process").isNull();
@@ -157,6 +169,12 @@ class RuleReplayTest {
             if (e instanceof Alert a && a.rule().equals(c.rule()) && a.process() != null && at(c.attack(), key, a.process())) return a;
         }
         return null;
+    }
+
+    /** Where the rule did fire (binary, working directory, output), for the report when a case finds no alert. */
+    private static List<String> elsewhere(String rule) {
+        return sink.events().stream().filter(e -> e instanceof Alert a && a.rule().equals(rule))
+                .map(e -> (Alert) e).map(a -> (a.process() == null ? "?" : a.process().binary() + "@" + a.process().cwd()) + ": " + a.output()).toList();
     }
 
     private static List<String> rulesAt(Side side, String key) {
