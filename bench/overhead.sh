@@ -8,11 +8,11 @@
 # With WHERE=container the loops run inside a podman container (the test image), where the
 # escape protections are in force: the exec guard judges every exec and the file guard every
 # open, so the ratio is the cost of the protections as well as of the process events.
-#   bench/overhead.sh [ROUNDS] [EXEC_N] [OPEN_N]      (root; after make build)
+#   bench/overhead.sh [ROUNDS] [EXEC_N] [OPEN_N] [WRITE_N]      (root; after make build)
 #   WHERE=container bench/overhead.sh ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-5} exec_n=${2:-3000} open_n=${3:-300000}
+rounds=${1:-5} exec_n=${2:-3000} open_n=${3:-300000} write_n=${4:-1000000}
 out=$(mktemp -d)
 ctr=""
 trap 'kill $agent_pid 2>/dev/null || true; [ -z "$ctr" ] || podman rm -f -t 0 "$ctr" >/dev/null; rm -rf "$out"' EXIT
@@ -38,15 +38,15 @@ ring_ticks() { for t in /proc/$agent_pid/task/*; do grep -q '^vigil-ring' "$t/co
 stop_agent() { kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""; }
 
 for r in $(seq "$rounds"); do
-  for w in exec open; do
-    n=$exec_n; [ "$w" = open ] && n=$open_n
+  for w in exec open write; do
+    n=$exec_n; [ "$w" = open ] && n=$open_n; [ "$w" = write ] && n=$write_n
     echo "$w base $(loops "$w" "$n")" >> "$out/results"
   done
   start_agent
   loops exec 5000 >/dev/null # the agent JIT-compiles its event path in the first seconds; measure after
   sleep 1
-  for w in exec open; do
-    n=$exec_n; [ "$w" = open ] && n=$open_n
+  for w in exec open write; do
+    n=$exec_n; [ "$w" = open ] && n=$open_n; [ "$w" = write ] && n=$write_n
     before=$(agent_ticks) ring_before=$(ring_ticks)
     result=$(loops "$w" "$n")
     sleep 0.3 # the agent drains what the loop left in the ring
@@ -60,7 +60,7 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 print("loops ran " + ("in a container (escape protections in force)" if sys.argv[2] else "on the host"))
 print(f"{'workload':8} {'base cpu ns/it':>15} {'with agent':>11} {'cpu ratio':>10} {'wall ratio':>11} {'agent jvm ns/it':>16} {'event thread ns/it':>19}")
-for w in ("exec", "open"):
+for w in ("exec", "open", "write"):
     b = [r for r in rows if r[0] == w and r[1] == "base"]
     a = [r for r in rows if r[0] == w and r[1] == "agent"]
     bc, ac = statistics.median(float(r[2]) for r in b), statistics.median(float(r[2]) for r in a)

@@ -3,6 +3,7 @@
 // agent compare the work the application had to pay for.
 //   loops exec N     fork + execve(/bin/true) + waitpid
 //   loops open N     openat + read 1 byte + close of a small file
+//   loops write N    write 1 byte to an open /dev/null (the DNS hook sits on write)
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static long long cpu_ns(int who)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s exec|open N\n", argv[0]);
+		fprintf(stderr, "usage: %s exec|open|write N\n", argv[0]);
 		return 2;
 	}
 	long n = atol(argv[2]);
@@ -39,6 +40,9 @@ int main(int argc, char **argv)
 	if (tmp < 0 || write(tmp, "x", 1) != 1)
 		return 1;
 	close(tmp);
+	int null = open("/dev/null", O_WRONLY);
+	if (null < 0)
+		return 1;
 	long long t0 = now_ns(), c0 = cpu_ns(RUSAGE_SELF) + cpu_ns(RUSAGE_CHILDREN);
 	for (long i = 0; i < n; i++) {
 		if (strcmp(argv[1], "exec") == 0) {
@@ -48,6 +52,9 @@ int main(int argc, char **argv)
 				_exit(127);
 			}
 			waitpid(pid, NULL, 0);
+		} else if (strcmp(argv[1], "write") == 0) {
+			if (write(null, "x", 1) != 1)
+				return 1;
 		} else {
 			char b;
 			int fd = open(path, O_RDONLY);

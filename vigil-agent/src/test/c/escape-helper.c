@@ -4,6 +4,8 @@
  * in any test container:
  *   escape-helper create-container SOCKET NAME IMAGE   Docker API create through a unix socket
  *   escape-helper ptrace PID                           PTRACE_SEIZE another process, then detach
+ *   escape-helper dns NAME SERVER                      one DNS query for NAME, sent with send(2)
+ *                                                      on a UDP socket connected to SERVER:53
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 static int create_container(const char *path, const char *name, const char *image)
 {
@@ -53,12 +57,49 @@ static int trace(pid_t pid)
 	return 0;
 }
 
+static int dns_query(const char *name, const char *server)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(53) };
+	unsigned char q[300] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+	size_t n = 12;
+	const char *label = name;
+	int fd;
+
+	/* QNAME as length-prefixed labels, then QTYPE A and QCLASS IN. */
+	while (*label && n < sizeof(q) - 6) {
+		const char *dot = strchr(label, '.');
+		size_t len = dot ? (size_t)(dot - label) : strlen(label);
+
+		q[n++] = (unsigned char)len;
+		memcpy(&q[n], label, len);
+		n += len;
+		label += len + (dot ? 1 : 0);
+	}
+	q[n++] = 0;
+	q[n++] = 0; q[n++] = 1; q[n++] = 0; q[n++] = 1;
+	if (inet_pton(AF_INET, server, &addr.sin_addr) != 1)
+		return 2;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		perror("connect");
+		return 2;
+	}
+	if (send(fd, q, n, 0) < 0) {
+		perror("send");
+		return 3;
+	}
+	printf("sent %zu bytes\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "create-container"))
 		return create_container(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(argv[1], "ptrace"))
 		return trace(atoi(argv[2]));
-	fprintf(stderr, "usage: escape-helper create-container SOCKET NAME IMAGE | ptrace PID\n");
+	if (argc == 4 && !strcmp(argv[1], "dns"))
+		return dns_query(argv[2], argv[3]);
+	fprintf(stderr, "usage: escape-helper create-container SOCKET NAME IMAGE | ptrace PID | dns NAME SERVER\n");
 	return 64;
 }

@@ -424,11 +424,18 @@ final class RuleReplayCases {
                     Side.mainSh("chmod 4755 /tmp/dropper"),
                     Side.mainSh("chmod 0755 /tmp/vigil-replay-bin"),
                     "file=/tmp/dropper", "S_ISUID"),
+            c("Log Files Truncated", "a log file truncated by copying /dev/null over it (O_TRUNC)",
+                    Side.mainSh("cp /dev/null /var/log/app.log"),
+                    Side.mainSh("cp /dev/null /tmp/app.log"),
+                    "file=/var/log/app.log"),
+            c("Hidden File Created in Temporary Directory", "a dot file created in /tmp",
+                    Side.mainSh("echo x > /tmp/.vigil-hidden"),
+                    Side.mainSh("echo x > /tmp/vigil-visible"),
+                    "file=/tmp/.vigil-hidden"),
             c("Log Files Deleted", "rm of a log file",
                     Side.mainSh("rm /var/log/old.log"),
                     Side.mainSh("rm /tmp/wipe-me"),
                     "file=/var/log/old.log"),
-            // The rule's other branch, a history opened with O_TRUNC, cannot fire yet (see SYSCALL_RULES_NOT_REPLAYED).
             c("Shell History Cleared", "the bash history deleted",
                     Side.mainSh("rm /root/.bash_history"),
                     Side.mainSh("rm /tmp/bash-notes"),
@@ -564,13 +571,7 @@ final class RuleReplayCases {
             "Kernel Module Loaded",
             "this host's kernel has no init_module/finit_module syscall tracepoints (none under /sys/kernel/tracing/events/syscalls:"
                     + " module support is compiled out, finit_module answers ENOSYS), so the sensor's optional module hooks attach nowhere;"
-                    + " a finit_module(-1) call from python3 on the host raised nothing. Needs a kernel with modules",
-            "Log Files Truncated",
-            "sensor gap: the open record's flags come from the struct file's f_flags, from which the kernel clears O_CREAT, O_EXCL and O_TRUNC"
-                    + " (do_dentry_open), so evt.arg.flags never contains O_TRUNC; the replay (cp /dev/null /var/log/app.log in a container) raised nothing",
-            "Hidden File Created in Temporary Directory",
-            "sensor gap: evt.is_open_create reads O_CREAT from f_flags, which the kernel has cleared (as for Log Files Truncated);"
-                    + " the replay (echo x > /tmp/.vigil-hidden in a container) raised nothing");
+                    + " a finit_module(-1) call from python3 on the host raised nothing. Needs a kernel with modules");
 
     /** The setup every container script runs before its cases (from /, so nothing is attributed to a case). */
     static String containerPrelude() {

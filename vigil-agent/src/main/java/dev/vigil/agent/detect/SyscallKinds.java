@@ -47,7 +47,7 @@ public final class SyscallKinds {
             Map.entry("setgid", bit(Wire.SK_SETGID)), Map.entry("setregid", bit(Wire.SK_SETGID)), Map.entry("setresgid", bit(Wire.SK_SETGID)),
             Map.entry("capset", bit(Wire.SK_CAPSET)),
             // The sensor reports these sends only when they are UDP DNS queries (port 53), for the rules on queried names.
-            Map.entry("sendto", bit(Wire.SK_DNS)), Map.entry("sendmsg", bit(Wire.SK_DNS)), Map.entry("write", bit(Wire.SK_DNS)));
+            Map.entry("sendto", bit(Wire.SK_DNS)), Map.entry("sendmsg", bit(Wire.SK_DNS)));
 
     /** Types the process sensor produces: no syscall kind needed. */
     private static final Set<String> PROCESS_TYPES = Set.of("execve", "execveat", "clone", "clone3", "fork", "vfork", "procexit");

@@ -70,6 +70,10 @@ public final class Sensors {
 
     public static final SensorSpec SYSCALLS = new SensorSpec("syscalls", "file, network and privilege syscalls for the detection rules, filtered in the kernel by what the rules read", "syscalls",
             List.of(
+                    new ProgramSpec("vigil_sys_openat_enter", "sys_enter_openat keeps O_CREAT/O_EXCL/O_TRUNC, which the open file's f_flags lose"),
+                    ProgramSpec.optional("vigil_sys_open_enter_legacy", "sys_enter_open, as openat"),
+                    ProgramSpec.optional("vigil_sys_creat_enter", "sys_enter_creat, as openat"),
+                    ProgramSpec.optional("vigil_sys_openat2_enter", "sys_enter_openat2: the flags from struct open_how"),
                     new ProgramSpec("vigil_sys_openat", "sys_exit_openat: the returned fd's struct file gives the real path and f_flags"),
                     ProgramSpec.optional("vigil_sys_open", "sys_exit_open, as openat (absent on architectures without open)"),
                     ProgramSpec.optional("vigil_sys_openat2", "sys_exit_openat2, as openat"),
@@ -117,8 +121,7 @@ public final class Sensors {
                     new ProgramSpec("vigil_sys_setresgid", "sys_enter_setresgid"),
                     new ProgramSpec("vigil_sys_capset", "sys_enter_capset: the capability sets asked for"),
                     new ProgramSpec("vigil_sys_sendto", "sys_enter_sendto: UDP sends to port 53, with the queried name"),
-                    new ProgramSpec("vigil_sys_sendmsg", "sys_enter_sendmsg, as sendto (the first iovec)"),
-                    new ProgramSpec("vigil_sys_write", "sys_enter_write: a write to a UDP socket connected to port 53")),
+                    new ProgramSpec("vigil_sys_sendmsg", "sys_enter_sendmsg, as sendto (the first iovec)")),
             List.of(Feature.BTF, Feature.RINGBUF, Feature.BPF_LOOP));
 
     public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS, SYSCALLS, ESCAPE_COMMANDS, ESCAPE_FILES, ESCAPE_PRIVOPS);

@@ -80,7 +80,7 @@ class SyscallKindsTest {
         assertThat(SyscallKinds.evtType(0)).isNull(); // read: not hooked
         assertThat(SyscallKinds.evtType(33)).isEqualTo("dup2");
         assertThat(SyscallKinds.evtType(316)).isEqualTo("renameat2");
-        assertThat(SyscallKinds.evtType(1)).isEqualTo("write"); // reported only as a DNS query on a connected UDP socket
+        assertThat(SyscallKinds.evtType(1)).isEqualTo("write"); // a name for the number; write itself is not hooked
         assertThat(SyscallStage.capNames((1 << 21) | 1)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
         assertThat(SyscallStage.fileTypechar(0010644)).isEqualTo('p');
         SyscallStage stage = new SyscallStage(null, null);
