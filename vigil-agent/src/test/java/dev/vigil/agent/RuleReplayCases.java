@@ -568,6 +568,9 @@ final class RuleReplayCases {
                     + " the /proc/*/root/ form the rule looks for; not replayed until the rule or the record keeps the path as given",
             "Raw Block Device Opened in Container",
             "the host disk cannot be opened (EPERM, sandbox) and the escape guard's cgroup device program refuses block devices, a failed open makes no record; a stand-in loop device does not match the rule's names",
+            "Reverse Shell Standard Stream Redirection",
+            "replayed in SyscallRulesTest.aSocketDuplicatedOntoStandardStreamsIsAReverseShell instead (busybox nc -e against a listener"
+                    + " in the same container; a shell's dup2 of a file onto stdout is its benign neighbour), not in this table",
             "Kernel Module Loaded",
             "this host's kernel has no init_module/finit_module syscall tracepoints (none under /sys/kernel/tracing/events/syscalls:"
                     + " module support is compiled out, finit_module answers ENOSYS), so the sensor's optional module hooks attach nowhere;"
