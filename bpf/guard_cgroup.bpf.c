@@ -15,18 +15,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 static __always_inline int vigil_cgroup_verdict(__u32 protection, __s64 arg, const char *name,
 						__u32 name_len)
 {
-	struct vigil_guard_settings *settings;
 	struct vigil_guard_scratch *s;
 	struct vigil_guard_event *ev;
-	__u32 scope_flags, len;
+	__u8 action = vigil_guard_decide(protection);
+	__u32 len;
 	__u64 off;
-	__u8 action;
 
-	settings = vigil_guard_current(&scope_flags);
-	if (!settings)
-		return 1;
-	action = vigil_guard_action(settings, protection);
-	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
+	if (action == VIGIL_ACT_NONE)
 		return 1;
 	s = vigil_guard_workspace();
 	if (!s)

@@ -22,18 +22,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 static __always_inline int vigil_privop(__u32 protection, __s64 arg, const void *str1,
 					const void *str2)
 {
-	struct vigil_guard_settings *settings;
 	struct vigil_guard_scratch *s;
 	struct vigil_guard_event *ev;
-	__u32 scope_flags, len;
+	__u8 action = vigil_guard_decide(protection);
+	__u32 len;
 	__u64 off;
-	__u8 action;
 
-	settings = vigil_guard_current(&scope_flags);
-	if (!settings)
-		return 0;
-	action = vigil_guard_action(settings, protection);
-	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
+	if (action == VIGIL_ACT_NONE)
 		return 0;
 	if (action == VIGIL_ACT_ALERT && vigil_guard_repeat(protection, (__u64)arg))
 		return 0;
@@ -174,11 +169,9 @@ struct {
 SEC("tp/syscalls/sys_enter_connect")
 int vigil_guard_connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct vigil_guard_settings *settings;
-	__u32 scope_flags, tid, fd;
+	__u32 tid, fd;
 
-	settings = vigil_guard_current(&scope_flags);
-	if (!settings || vigil_guard_action(settings, VIGIL_PROT_RUNTIME_SOCKET) == VIGIL_ACT_NONE)
+	if (vigil_guard_decide(VIGIL_PROT_RUNTIME_SOCKET) == VIGIL_ACT_NONE)
 		return 0;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	fd = ctx->args[0];
@@ -194,7 +187,6 @@ int vigil_guard_connect_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_connect")
 int vigil_guard_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	struct vigil_guard_settings *settings;
 	struct vigil_guard_scratch *s;
 	struct vigil_guard_event *ev;
 	struct vigil_path_rule rule;
@@ -203,7 +195,7 @@ int vigil_guard_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	struct file *file;
 	struct dentry *d;
 	struct sock *sk;
-	__u32 scope_flags, tid, dev, len;
+	__u32 tid, dev, len;
 	__u32 *fd, fdv;
 	bool cut = false;
 	__u8 action;
@@ -218,9 +210,8 @@ int vigil_guard_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	file = vigil_task_file((void *)bpf_get_current_task(), fdv);
 	if (ctx->ret != 0 || !file)
 		return 0;
-	settings = vigil_guard_current(&scope_flags);
 	s = vigil_guard_workspace();
-	if (!settings || !s)
+	if (!s)
 		return 0;
 	sock = BPF_CORE_READ(file, private_data);
 	sk = BPF_CORE_READ(sock, sk);
@@ -237,8 +228,8 @@ int vigil_guard_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	rule = vigil_path_match(s->fspath.b, VIGIL_PATH_MAX - len, len, dev);
 	if (rule.protection != VIGIL_PROT_RUNTIME_SOCKET)
 		return 0;
-	action = vigil_guard_action(settings, VIGIL_PROT_RUNTIME_SOCKET);
-	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
+	action = vigil_guard_decide(VIGIL_PROT_RUNTIME_SOCKET);
+	if (action == VIGIL_ACT_NONE)
 		return 0;
 	if (action == VIGIL_ACT_BLOCK)
 		vigil_guard_kill();

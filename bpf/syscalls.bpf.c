@@ -170,15 +170,7 @@ static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, s
 
 static __always_inline struct file *vigil_sys_file(__u32 fd)
 {
-	struct task_struct *t = (void *)bpf_get_current_task();
-	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
-	__u32 max = BPF_CORE_READ(t, files, fdt, max_fds);
-	struct file *f = 0;
-
-	if (fd >= max)
-		return 0;
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
-	return f;
+	return vigil_task_file((void *)bpf_get_current_task(), fd);
 }
 
 /* ---------------------------------------------------------------- opens */

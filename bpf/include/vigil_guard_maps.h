@@ -146,6 +146,24 @@ static __always_inline __u8 vigil_guard_action(struct vigil_guard_settings *s, _
 }
 
 /*
+ * What a guard program does about `protection` for the calling task: VIGIL_ACT_NONE when it is
+ * not guarded, the protection is off for it, or it is the runtime setting a container up.
+ */
+static __always_inline __u8 vigil_guard_decide(__u32 protection)
+{
+	__u32 scope_flags;
+	struct vigil_guard_settings *settings = vigil_guard_current(&scope_flags);
+	__u8 action;
+
+	if (!settings)
+		return VIGIL_ACT_NONE;
+	action = vigil_guard_action(settings, protection);
+	if (action == VIGIL_ACT_NONE || vigil_is_runtime_setup())
+		return VIGIL_ACT_NONE;
+	return action;
+}
+
+/*
  * Offsets and lengths are masked before each variable-sized copy so the verifier can bound
  * them; real values (80 + 2 * 1024) are far below the masks.
  */
@@ -360,18 +378,6 @@ static __always_inline __u32 vigil_fs_path_build(struct vigil_path_buf *buf, str
 		buf->b[pos] = '/';
 	}
 	return VIGIL_PATH_MAX - pos;
-}
-
-static __always_inline struct file *vigil_task_file(struct task_struct *t, __u32 fd)
-{
-	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
-	__u32 max = BPF_CORE_READ(t, files, fdt, max_fds);
-	struct file *f = 0;
-
-	if (fd >= max)
-		return 0;
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
-	return f;
 }
 
 #endif /* VIGIL_GUARD_NO_PROGRAMS */

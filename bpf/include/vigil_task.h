@@ -66,6 +66,19 @@ static __always_inline void vigil_task_creds(struct task_struct *t, struct vigil
 	bpf_core_read(&c->cap_effective, sizeof(c->cap_effective), &cred->cap_effective);
 }
 
+/* The struct file behind a task's fd, or NULL (closed, out of range). */
+static __always_inline struct file *vigil_task_file(struct task_struct *t, __u32 fd)
+{
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	__u32 max = BPF_CORE_READ(t, files, fdt, max_fds);
+	struct file *f = 0;
+
+	if (fd >= max)
+		return 0;
+	bpf_core_read(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
 static __always_inline bool vigil_is_runc(const char *s)
 {
 	return s[0] == 'r' && s[1] == 'u' && s[2] == 'n' && s[3] == 'c';

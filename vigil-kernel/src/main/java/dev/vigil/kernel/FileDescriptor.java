@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
-/** A raw fd the JDK cannot give us (cgroup directories for cgroup attachment); closed on close. */
+/** A raw fd the JDK cannot give us (cgroup directories, namespace files); closed on close. */
 public final class FileDescriptor implements AutoCloseable {
     private final int fd;
     private final String path;
@@ -17,11 +17,16 @@ public final class FileDescriptor implements AutoCloseable {
 
     /** Opens a directory read-only, as cgroup attachment wants it. */
     public static FileDescriptor openDirectory(Path dir) {
+        return open(dir, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, "open");
+    }
+
+    /** open(2) with {@code flags}; a failure says "{@code what} PATH" and the errno. */
+    public static FileDescriptor open(Path path, int flags, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
-            int fd = (int) LibC.open.invokeExact(state, arena.allocateFrom(dir.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
-            if (fd < 0) throw new BpfException("open " + dir, Native.errno(state));
-            return new FileDescriptor(fd, dir.toString());
+            int fd = (int) LibC.open.invokeExact(state, arena.allocateFrom(path.toString()), flags);
+            if (fd < 0) throw new BpfException(what + " " + path, Native.errno(state));
+            return new FileDescriptor(fd, path.toString());
         } catch (Throwable t) {
             throw LibBpf.rethrow(t);
         }
@@ -29,6 +34,10 @@ public final class FileDescriptor implements AutoCloseable {
 
     public int fd() {
         return fd;
+    }
+
+    public synchronized boolean isOpen() {
+        return !closed;
     }
 
     @Override

@@ -17,26 +17,20 @@ import java.util.concurrent.Callable;
  * keeps that namespace alive until {@link #close}.
  */
 public final class NetNamespace implements AutoCloseable {
+    private final FileDescriptor file;
     private final int fd;
     private final String origin;
-    private boolean closed;
 
-    private NetNamespace(int fd, String origin) {
-        this.fd = fd;
+    private NetNamespace(FileDescriptor file, String origin) {
+        this.file = file;
+        this.fd = file.fd();
         this.origin = origin;
     }
 
     /** Opens a namespace file ({@code /proc/PID/ns/net}, {@code /run/netns/NAME}). */
     public static NetNamespace open(Path nsFile) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Native.CALL_STATE);
-            int fd = (int) LibC.open.invokeExact(state, arena.allocateFrom(nsFile.toString()), LibC.O_RDONLY | LibC.O_CLOEXEC);
-            if (fd < 0) throw new BpfException("open network namespace " + nsFile, Native.errno(state));
-            // Not checked to be a network namespace here: setns(CLONE_NEWNET) refuses anything else with EINVAL.
-            return new NetNamespace(fd, nsFile.toString());
-        } catch (Throwable t) {
-            throw LibBpf.rethrow(t);
-        }
+        // Not checked to be a network namespace here: setns(CLONE_NEWNET) refuses anything else with EINVAL.
+        return new NetNamespace(FileDescriptor.open(nsFile, LibC.O_RDONLY | LibC.O_CLOEXEC, "open network namespace"), nsFile.toString());
     }
 
     /** A path other processes can open to reach this namespace (e.g. {@code nsenter --net=PATH}) while it is held. */
@@ -119,15 +113,13 @@ public final class NetNamespace implements AutoCloseable {
         });
     }
 
-    private synchronized void ensureOpen() {
-        if (closed) throw new IllegalStateException("network namespace " + origin + " is closed");
+    private void ensureOpen() {
+        if (!file.isOpen()) throw new IllegalStateException("network namespace " + origin + " is closed");
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        LibC.closeQuietly(fd);
+    public void close() {
+        file.close();
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
     private BpfObject cgroupHooks;
     private String cgroupHooksProblem = "";
     private HostMounts host = new HostMounts(List.of());
+    /** The host's storage filesystems (superblock devices), read with the mount table at start. */
+    private Set<Integer> hostDevices = Set.of();
     private GuardCompiler compiler;
     private GuardSettings defaults;
     private boolean closed;
@@ -88,7 +90,8 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot read the host's mount table; host files are not recognised: " + e.getMessage());
         }
-        for (int dev : host.storageDevices(RUNTIME_DIRS)) maps.putU32("vigil_guard_host_fs", dev);
+        hostDevices = host.storageDevices(RUNTIME_DIRS);
+        for (int dev : hostDevices) maps.putU32("vigil_guard_host_fs", dev);
         for (String ns : List.of("mnt", "pid", "net", "uts", "ipc", "cgroup", "user", "time")) {
             try {
                 maps.putU32("vigil_guard_host_ns", (int) (long) (Long) Files.getAttribute(Path.of("/proc/self/ns/" + ns), "unix:ino"));
@@ -118,7 +121,7 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
         }
         recompile(inForce);
         LOG.log(System.Logger.Level.INFO, "escape guard ready: " + compiler.library().commands().size() + " command rules, "
-                + host.storageDevices(RUNTIME_DIRS).size() + " host filesystems, cgroup hooks "
+                + hostDevices.size() + " host filesystems, cgroup hooks "
                 + (cgroupHooks != null ? "available" : "unavailable (" + cgroupHooksProblem + ")"));
     }
 
@@ -229,10 +232,9 @@ public final class EscapeGuard implements ContainerLifecycleListener, AutoClosea
         if (pid <= 0) return List.of();
         try {
             HostMounts inside = HostMounts.read(Path.of("/proc/" + pid + "/mountinfo"));
-            Set<Integer> hostDevs = host.storageDevices(RUNTIME_DIRS);
             List<Integer> own = new ArrayList<>();
             for (HostMounts.Entry e : inside.entries()) {
-                if (!hostDevs.contains(e.dev())) continue;
+                if (!hostDevices.contains(e.dev())) continue;
                 Optional<String> where = host.hostPath(e.dev(), e.root());
                 if (where.isPresent() && RUNTIME_DIRS.stream().anyMatch(d -> HostMounts.under(where.get(), d))) own.add(e.mountId());
             }
