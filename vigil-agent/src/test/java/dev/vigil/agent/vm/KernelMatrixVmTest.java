@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.fail;
  * The real agent (the built vigil-cli jars in a jlink'ed runtime) on a second kernel: Debian's 6.1
  * cloud kernel booted under qemu with {@code lsm=...,bpf}, where BPF LSM, fentry and kprobes work
  * (this project's host kernel refuses all three). {@code scripts/vm/run.sh smoke} boots it; the
- * guest starts the agent, runs {@code /bin/echo vigil-vm-token} three times, stops the agent with
- * SIGTERM and prints the agent's log and the matching events between markers.
+ * guest starts the agent, runs {@code /bin/echo vigil-vm-token} three times, tries the escape
+ * guard's LSM blocking, loads a kernel module (the replay of the default rule Kernel Module Loaded,
+ * which this host's kernel cannot make), stops the agent with SIGTERM and prints the agent's log and
+ * the matching events between markers.
  *
  * <p>Needs the jars of {@code make build} (vigil-cli/target/lib) and takes about a minute, so it
  * runs only on request: {@code make vm-test}, which sets {@code VIGIL_VM_TEST=1}.
