@@ -3,7 +3,8 @@
  * File, network and privilege syscalls for the detection rules (docs/rules.md), one
  * VIGIL_EV_SYSCALL record each. Opens and connects are taken at sys_exit, where the fd names
  * the kernel's own struct file: the path comes from its dentry and mount (after symlinks, relative
- * paths and /proc/<pid>/root hops), the flags from f_flags, the endpoints from the socket. The
+ * paths and /proc/<pid>/root hops; a file outside the task's root also carries the path as given),
+ * the flags from f_flags, the endpoints from the socket. The
  * rest are taken at sys_enter, where the arguments are all the rules read.
  *
  * Every program first reads vigil_syscall_filter: a kind no loaded rule needs costs one array
@@ -132,14 +133,17 @@ static __always_inline void vigil_sys_user_path(struct vigil_sys_scratch *s, str
 	}
 }
 
-/* Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length. */
+/*
+ * Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length.
+ * *outside (when not null): the file lies outside the task's root (vigil_path_build_at).
+ */
 static __always_inline __u32 vigil_sys_build(struct vigil_sys_scratch *s, struct dentry *d, struct vfsmount *mnt,
-					     bool *truncated)
+					     bool *truncated, bool *outside)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
 
-	return vigil_path_build(&s->path, d, mnt, &fs->root, truncated);
+	return vigil_path_build_at(&s->path, d, mnt, &fs->root, truncated, outside);
 }
 
 /* The path vigil_sys_build left in s->path as the record's first path; keeps the end of a long one. */
@@ -163,7 +167,7 @@ static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, s
 						  struct dentry *d, struct vfsmount *mnt)
 {
 	bool truncated = false;
-	__u32 len = vigil_sys_build(s, d, mnt, &truncated);
+	__u32 len = vigil_sys_build(s, d, mnt, &truncated, 0);
 
 	vigil_sys_put_path(s, ev, len, truncated);
 }
@@ -303,6 +307,39 @@ static __always_inline __u32 vigil_sys_asked_flags(void)
 	return flags;
 }
 
+#define VIGIL_NR_OPEN 2   /* x86_64 */
+#define VIGIL_NR_CREAT 85
+#define VIGIL_AT_FDCWD -100
+
+/*
+ * An open whose file lies outside the task's root (reached through /proc/PID/root into another
+ * root or mount namespace, a /proc/PID/ns file...): no path from the task's root names it, so the
+ * record also carries the path the caller gave, as path2 with VIGIL_SF_OUTSIDE_ROOT, which is
+ * what Falco's fd.name reports. It is read at exit from the caller's saved registers (x86_64:
+ * open and creat take it in rdi, openat and openat2 in rsi after the dirfd in rdi), so the entry
+ * programs keep nothing for the common case. A relative name is carried only against the working
+ * directory (AT_FDCWD), which userspace prepends; against another dirfd the resolved path stays.
+ */
+static __always_inline void vigil_sys_given_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev, long nr)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	const char *name;
+	int dirfd = VIGIL_AT_FDCWD;
+	char first = 0;
+
+	if (nr == VIGIL_NR_OPEN || nr == VIGIL_NR_CREAT) {
+		name = (const char *)BPF_CORE_READ(regs, di);
+	} else {
+		dirfd = (int)BPF_CORE_READ(regs, di);
+		name = (const char *)BPF_CORE_READ(regs, si);
+	}
+	if (bpf_probe_read_user(&first, 1, name) || (first != '/' && dirfd != VIGIL_AT_FDCWD))
+		return;
+	vigil_sys_user_path(s, ev, name, true);
+	if (ev->path2_len)
+		ev->flags |= VIGIL_SF_OUTSIDE_ROOT;
+}
+
 static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 zero = 0;
@@ -313,7 +350,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	struct file *file;
 	struct inode *inode;
 	__u32 flags, classes, wanted, len, kind, asked;
-	bool truncated = false;
+	bool truncated = false, outside = false;
 	long ret = ctx->ret;
 
 	/* The hot path: no rule reads opens (counted as open_read: the flags are not read here). */
@@ -341,11 +378,14 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
 	if (!s)
 		return 0;
-	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated);
+	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated, &outside);
 	wanted = classes & f->open_any;
 	/* Classes no rule reads on every path: only paths some rule names. */
 	if (classes & ~wanted)
 		wanted |= classes & vigil_sys_path_classes(s, len);
+	/* Outside the root the rules read the given path, which the path table was not matched on: sent (rare). */
+	if (outside)
+		wanted = classes;
 	if (!wanted)
 		goto filtered;
 	if (!(wanted & VIGIL_OPEN_READ))
@@ -359,6 +399,8 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	inode = BPF_CORE_READ(file, f_inode);
 	ev->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
 	vigil_sys_put_path(s, ev, len, truncated);
+	if (outside)
+		vigil_sys_given_path(s, ev, ctx->id);
 	vigil_sys_submit(ev);
 	return 0;
 filtered:

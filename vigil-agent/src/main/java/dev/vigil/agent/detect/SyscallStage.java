@@ -94,7 +94,9 @@ public final class SyscallStage implements RecordStage {
         switch (kind) {
             case Wire.SK_OPEN_READ, Wire.SK_OPEN_WRITE -> {
                 int flags = r.u32(Wire.Syscall.OPEN_FLAGS);
-                e.fd(fd, 'f', path).openFlags(flags).arg("fd", decimal.get(fd)).arg("name", path).arg("flags", flagNames(flags));
+                // A file outside the process's root (a /proc/PID/root hop): the name it gave, as Falco's fd.name.
+                String name = (r.u16(Wire.Syscall.FLAGS) & Wire.SF_OUTSIDE_ROOT) != 0 && path2 != null ? givenPath(path2, process != null ? process.cwd() : null, path) : path;
+                e.fd(fd, 'f', name).openFlags(flags).arg("fd", decimal.get(fd)).arg("name", name).arg("flags", flagNames(flags));
             }
             case Wire.SK_CONNECT -> {
                 int family = r.u16(Wire.Syscall.FAMILY);
@@ -162,6 +164,13 @@ public final class SyscallStage implements RecordStage {
             default -> { }
         }
         return e;
+    }
+
+    /** A path as the process gave it, made absolute against its working directory; {@code resolved} when that is unknown. */
+    static String givenPath(String given, String cwd, String resolved) {
+        if (given.startsWith("/")) return given;
+        if (cwd == null || cwd.isEmpty()) return resolved;
+        return cwd.endsWith("/") ? cwd + given : cwd + "/" + given;
     }
 
     private static final int SOCK_DGRAM = 2;
