@@ -101,16 +101,9 @@ final class PathIndex {
         return n;
     }
 
-    /** Runs every rule (an open without a path). */
-    int runAll(RuleEvent e, EvalContext c, AlertSink sink) {
-        int n = 0;
-        for (CompiledRule r : rules) {
-            if (r.test(e, c)) {
-                n++;
-                sink.onMatch(r, e, c);
-            }
-        }
-        return n;
+    /** Every rule of the index, in file order (for an open without a path). */
+    CompiledRule[] rules() {
+        return rules;
     }
 
     private void mark(byte kind, int h, String path, int from, int len, long[] out) {

@@ -21,38 +21,31 @@ public final class ProcessRuleEvent implements RuleEvent {
     private int exitCode;
 
     public ProcessRuleEvent wrap(ProcessEvent e) {
-        event = e;
-        record = null;
-        ktime = e.ktime();
-        process = e.process();
-        parent = e.parent();
-        exitCode = 0;
-        type = switch (e) {
+        String t = switch (e) {
             case ProcessEvent.Exec x -> EXECVE;
             case ProcessEvent.Fork f -> CLONE;
-            case ProcessEvent.Exit x -> {
-                exitCode = x.exitCode();
-                yield PROCEXIT;
-            }
+            case ProcessEvent.Exit x -> PROCEXIT;
         };
-        return this;
+        return set(e, null, t, e.ktime(), e.process(), e.parent(), e instanceof ProcessEvent.Exit x ? x.exitCode() : 0);
     }
 
     public ProcessRuleEvent wrap(ProcessRecord r) {
-        event = null;
-        record = r;
-        ktime = r.ktime();
-        process = r.process();
-        parent = r.parent();
-        exitCode = 0;
-        type = switch (r.kind()) {
+        String t = switch (r.kind()) {
             case EXEC -> EXECVE;
             case FORK -> CLONE;
-            case EXIT -> {
-                exitCode = ProcessEvent.Exit.exitCode(r.status());
-                yield PROCEXIT;
-            }
+            case EXIT -> PROCEXIT;
         };
+        return set(null, r, t, r.ktime(), r.process(), r.parent(), r.kind() == ProcessRecord.Kind.EXIT ? ProcessEvent.Exit.exitCode(r.status()) : 0);
+    }
+
+    private ProcessRuleEvent set(ProcessEvent e, ProcessRecord r, String t, long at, ProcessInfo p, ProcessInfo pp, int code) {
+        event = e;
+        record = r;
+        type = t;
+        ktime = at;
+        process = p;
+        parent = pp;
+        exitCode = code;
         return this;
     }
 

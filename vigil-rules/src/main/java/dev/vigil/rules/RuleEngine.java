@@ -61,7 +61,7 @@ public final class RuleEngine {
         if (paths != null && !paths.isEmpty()) {
             String path = e.fdName();
             if (path == null) {
-                n += paths.runAll(e, context, sink);
+                n += run(paths.rules(), e, sink);
             } else {
                 if (scratch.length < paths.words()) scratch = new long[paths.words()];
                 n += paths.run(e, path, context, sink, scratch);

@@ -1,5 +1,7 @@
 package dev.vigil.events.process;
 
+import dev.vigil.events.wire.RecordView;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -58,7 +60,7 @@ public final class ProcScanner {
             long startKtime = Long.parseLong(f[19]) * NANOS_PER_TICK;
             byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
             if (cmdline.length == 0) return Optional.empty(); // kernel thread or zombie
-            List<String> args = splitNul(cmdline);
+            List<String> args = RecordView.splitNul(cmdline);
             String binary = readLink(dir.resolve("exe"));
             String cwd = readLink(dir.resolve("cwd"));
             int[] uids = new int[4], gids = new int[4];
@@ -113,16 +115,4 @@ public final class ProcScanner {
         return out;
     }
 
-    static List<String> splitNul(byte[] bytes) {
-        List<String> out = new ArrayList<>();
-        int from = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
-                from = i + 1;
-            }
-        }
-        if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
-        return out;
-    }
 }

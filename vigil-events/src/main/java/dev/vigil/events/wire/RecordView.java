@@ -102,18 +102,21 @@ public final class RecordView {
 
     /** A cache of NUL-separated string lists (argv): the same bytes give the same unmodifiable list. */
     public static BytesCache<List<String>> nulSeparatedCache(int slots, int maxLength) {
-        return new BytesCache<>(slots, maxLength, bytes -> {
-            List<String> out = new ArrayList<>(4);
-            int from = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == 0) {
-                    out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
-                    from = i + 1;
-                }
+        return new BytesCache<>(slots, maxLength, bytes -> List.copyOf(splitNul(bytes)));
+    }
+
+    /** NUL-separated UTF-8 strings (argv, /proc/PID/cmdline); a trailing NUL does not make an empty last element. */
+    public static List<String> splitNul(byte[] bytes) {
+        List<String> out = new ArrayList<>(4);
+        int from = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
             }
-            if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
-            return List.copyOf(out);
-        });
+        }
+        if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+        return out;
     }
 
     /** NUL-separated strings, e.g. argv; a trailing NUL does not make an empty last element. */
