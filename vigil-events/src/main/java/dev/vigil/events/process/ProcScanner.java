@@ -3,7 +3,6 @@ package dev.vigil.events.process;
 import dev.vigil.events.wire.RecordView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
