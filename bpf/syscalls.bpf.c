@@ -39,10 +39,13 @@ _Static_assert(sizeof(struct vigil_syscall_event) + 2 * VIGIL_SYS_PATH_MAX < VIG
 #define VIGIL_DNS_PORT 53
 
 #define VIGIL_DNS_QNAME_MAX 128
+/* Component fingerprints one open's filter walk keeps (at most VIGIL_PATH_DEPTH are used). */
+#define VIGIL_SYS_FP_MAX 64
 
 struct vigil_sys_scratch {
 	__u8 rec[VIGIL_SREC_AREA];
 	struct vigil_path_buf path;
+	__u64 fps[VIGIL_SYS_FP_MAX]; /* the open filter's component fingerprints, leaf first */
 	__u8 dns[VIGIL_DNS_QNAME_MAX]; /* the query's bytes after its 12-byte header */
 };
 
@@ -175,63 +178,158 @@ static __always_inline struct file *vigil_sys_file(__u32 fd)
 
 /* ---------------------------------------------------------------- opens */
 
-#define VIGIL_SYS_FNV_OFFSET 0xcbf29ce484222325ULL
-#define VIGIL_SYS_FNV_PRIME 0x100000001b3ULL
+/*
+ * The open filter decides before any path string exists. One walk up the dentries and mounts,
+ * step for step as vigil_path_build's (same stops: the task's root, a namespace root, a detached
+ * mount, a dentry in no tree), fingerprints each component it would have written from two reads
+ * of the name (vigil_pathfp.h); the fingerprints of the component-boundary prefixes are then
+ * folded root to leaf. Each fingerprint is tested against the bloom filter (bits in one array
+ * value: no helper call), and only a hit costs a hash lookup for the entry's classes. The path
+ * string is built afterwards, for the opens that are sent.
+ */
+_Static_assert(VIGIL_PATH_DEPTH <= VIGIL_SYS_FP_MAX, "a walk's components fit");
 
-struct vigil_sys_path_match {
-	const char *buf; /* the path, len bytes */
-	__u32 len;
-	__u64 prefix;    /* hash of the bytes so far */
-	__u64 comp;      /* hash of the current component */
-	__u32 classes;   /* VIGIL_OPEN_* bits of the entries met */
+struct vigil_sys_fp_walk {
+	__u64 *fps;               /* the scratch's component fingerprints, leaf first */
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct dentry *mnt_root;  /* vfsmnt->mnt_root, read once per mount */
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 n;                  /* components fingerprinted */
+	bool done;
+	bool unsure;              /* a name could not be read: no verdict, the open is sent */
 };
 
-static __always_inline void vigil_sys_path_lookup(struct vigil_sys_path_match *m, __u32 type, __u64 hash)
+/* The fingerprint of dentry's name; false when the name could not be read. */
+static __always_inline bool vigil_sys_fp_name(struct dentry *dentry, __u64 *fp)
 {
-	struct vigil_sys_path_key key = { .type = type, .hash = hash };
+	struct qstr q;
+	__u64 first = 0, last = 0;
+	__u32 len;
+
+	if (bpf_core_read(&q, sizeof(q), &dentry->d_name))
+		return false;
+	len = q.len;
+	if (len > VIGIL_NAME_MAX)
+		return false;
+	if (len >= 8) {
+		if (bpf_probe_read_kernel(&first, 8, q.name))
+			return false;
+		if (len > 8 && bpf_probe_read_kernel(&last, 8, q.name + len - 8))
+			return false;
+	} else if (bpf_probe_read_kernel(&first, vigil_sys_bound(len, 7), q.name)) {
+		return false;
+	}
+	*fp = vigil_fp_component(first, last, len);
+	return true;
+}
+
+static __always_inline bool vigil_sys_fp_push(struct vigil_sys_fp_walk *w, struct dentry *dentry)
+{
+	__u64 fp;
+
+	if (!vigil_sys_fp_name(dentry, &fp))
+		return false;
+	w->fps[vigil_sys_bound(w->n, VIGIL_SYS_FP_MAX - 1)] = fp;
+	w->n++;
+	return true;
+}
+
+/* One step up, as vigil_path_step takes it (the fs_only mode aside). */
+static int vigil_sys_fp_step(__u32 index, void *ctx)
+{
+	struct vigil_sys_fp_walk *w = ctx;
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent;
+	struct mount *up;
+
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		goto done;
+	if (dentry == w->mnt_root) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!up || up == mnt)
+			goto done;
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		vfsmnt = vigil_mount_vfs(up);
+		w->vfsmnt = vfsmnt;
+		w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (!vigil_sys_fp_push(w, dentry)) {
+		w->unsure = true;
+		goto done;
+	}
+	/* A dentry in no tree: its name was the whole path. */
+	if (!parent || dentry == parent)
+		goto done;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = true;
+	return 1;
+}
+
+static __always_inline bool vigil_sys_bloom_has(const struct vigil_sys_path_bloom *bloom, __u64 fp, int component)
+{
+	__u32 a = vigil_fp_bit(fp, component, 0), b = vigil_fp_bit(fp, component, 1);
+
+	return (bloom->words[vigil_sys_bound(a >> 6, VIGIL_FP_BLOOM_WORDS - 1)] >> (a & 63)) &
+	       (bloom->words[vigil_sys_bound(b >> 6, VIGIL_FP_BLOOM_WORDS - 1)] >> (b & 63)) & 1;
+}
+
+static __always_inline __u32 vigil_sys_path_lookup(__u32 type, __u64 fp)
+{
+	struct vigil_sys_path_key key = { .type = type, .hash = fp };
 	__u32 *v = bpf_map_lookup_elem(&vigil_syscall_paths, &key);
 
-	if (v)
-		m->classes |= *v;
+	return v ? *v : 0;
 }
 
-static int vigil_sys_path_step(__u32 i, void *ctx)
+/*
+ * The VIGIL_OPEN_* classes of the path entries the path of (d, mnt) meets, as the task sees it;
+ * every class when the walk could not finish (too deep, a name it could not read).
+ */
+static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, struct dentry *d, struct vfsmount *mnt)
 {
-	struct vigil_sys_path_match *m = ctx;
-	__u8 c;
-
-	if (i >= m->len)
-		return 1;
-	if (bpf_probe_read_kernel(&c, 1, m->buf + (i & (VIGIL_PATH_MAX - 1))))
-		return 1;
-	if (c == '/') {
-		/* A component ends: the path up to here is a candidate prefix, the component a candidate name. */
-		if (i > 0) {
-			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_PREFIX, m->prefix);
-			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_COMPONENT, m->comp);
-		}
-		m->comp = VIGIL_SYS_FNV_OFFSET;
-	} else {
-		m->comp = (m->comp ^ c) * VIGIL_SYS_FNV_PRIME;
-	}
-	m->prefix = (m->prefix ^ c) * VIGIL_SYS_FNV_PRIME;
-	return 0;
-}
-
-/* The VIGIL_OPEN_* classes of the path entries the path (s->path, len bytes at its end) meets. */
-static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, __u32 len)
-{
-	struct vigil_sys_path_match m = {
-		.buf = &s->path.b[(VIGIL_PATH_MAX - len) & (VIGIL_PATH_MAX - 1)],
-		.len = len,
-		.prefix = VIGIL_SYS_FNV_OFFSET,
-		.comp = VIGIL_SYS_FNV_OFFSET,
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	__u32 zero = 0, classes = 0, n, i;
+	const struct vigil_sys_path_bloom *bloom = bpf_map_lookup_elem(&vigil_syscall_path_bloom, &zero);
+	struct vigil_sys_fp_walk w = {
+		.fps = s->fps,
+		.dentry = d,
+		.vfsmnt = mnt,
+		.mnt = vigil_real_mount(mnt),
+		.mnt_root = BPF_CORE_READ(mnt, mnt_root),
+		.root_dentry = BPF_CORE_READ(fs, root.dentry),
+		.root_mnt = BPF_CORE_READ(fs, root.mnt),
 	};
+	__u64 prefix = VIGIL_FP_SEED, fp;
 
-	bpf_loop(VIGIL_PATH_MAX, vigil_sys_path_step, &m, 0);
-	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_PREFIX, m.prefix);
-	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_COMPONENT, m.comp);
-	return m.classes;
+	if (!bloom)
+		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	bpf_loop(VIGIL_PATH_DEPTH, vigil_sys_fp_step, &w, 0);
+	if (!w.done || w.unsure)
+		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	n = w.n;
+	/* Root to leaf: s->fps[n - 1] is the first component. */
+	for (i = 0; i < VIGIL_SYS_FP_MAX; i++) {
+		if (i >= n)
+			break;
+		fp = s->fps[vigil_sys_bound(n - 1 - i, VIGIL_SYS_FP_MAX - 1)];
+		if (vigil_sys_bloom_has(bloom, fp, 1))
+			classes |= vigil_sys_path_lookup(VIGIL_SYS_PATH_COMPONENT, fp);
+		prefix = vigil_fp_prefix(prefix, fp);
+		if (vigil_sys_bloom_has(bloom, prefix, 0))
+			classes |= vigil_sys_path_lookup(VIGIL_SYS_PATH_PREFIX, prefix);
+	}
+	return classes;
 }
 
 /*
@@ -312,6 +410,8 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	struct vigil_syscall_event *ev;
 	struct file *file;
 	struct inode *inode;
+	struct dentry *dentry;
+	struct vfsmount *mnt;
 	__u32 flags, classes, wanted, len, kind, asked;
 	bool truncated = false;
 	long ret = ctx->ret;
@@ -341,13 +441,15 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
 	if (!s)
 		return 0;
-	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated);
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	mnt = BPF_CORE_READ(file, f_path.mnt);
 	wanted = classes & f->open_any;
-	/* Classes no rule reads on every path: only paths some rule names. */
+	/* Classes no rule reads on every path: only paths some rule names, decided before the path is built. */
 	if (classes & ~wanted)
-		wanted |= classes & vigil_sys_path_classes(s, len);
+		wanted |= classes & vigil_sys_path_classes(s, dentry, mnt);
 	if (!wanted)
 		goto filtered;
+	len = vigil_sys_build(s, dentry, mnt, &truncated);
 	if (!(wanted & VIGIL_OPEN_READ))
 		kind = VIGIL_SK_OPEN_WRITE;
 	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
