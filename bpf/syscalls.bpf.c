@@ -182,9 +182,9 @@ static __always_inline struct file *vigil_sys_file(__u32 fd)
 /*
  * The open filter decides before any path string exists. One walk up the dentries and mounts,
  * step for step as vigil_path_build's (same stops: the task's root, a namespace root, a detached
- * mount, a dentry in no tree), fingerprints each component it would have written from two reads
- * of the name (vigil_pathfp.h); the fingerprints of the component-boundary prefixes are then
- * folded root to leaf. Each fingerprint is tested against the bloom filter (bits in one array
+ * mount, a dentry in no tree), fingerprints each component it would have written from its length
+ * and its first and last 8 bytes (vigil_pathfp.h); the fingerprints of the component-boundary
+ * prefixes are then folded root to leaf. Each fingerprint is tested against the bloom filter (bits in one array
  * value: no helper call), and only a hit costs a hash lookup for the entry's classes. The path
  * string is built afterwards, for the opens that are sent.
  */
@@ -381,8 +381,6 @@ static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s,
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
 	w.root_dentry = root.dentry;
 	w.root_mnt = root.mnt;
-	if (!bloom)
-		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
 	bpf_loop(VIGIL_PATH_DEPTH, vigil_sys_fp_step, &w, 0);
 	if (!w.done || w.unsure)
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
