@@ -364,23 +364,22 @@ static __always_inline __u32 vigil_sys_path_lookup(__u32 type, __u64 fp)
  * The VIGIL_OPEN_* classes of the path entries the path of (d, mnt) meets, as the task sees it;
  * every class when the walk could not finish (too deep, a name it could not read).
  */
-static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, struct fs_struct *fs, struct dentry *d,
-						  struct vfsmount *mnt)
+static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, struct dentry *root_dentry,
+						  struct vfsmount *root_mnt, struct dentry *d, struct vfsmount *mnt)
 {
 	__u32 zero = 0, classes = 0, n, i;
 	const struct vigil_sys_path_bloom *bloom = bpf_map_lookup_elem(&vigil_syscall_path_bloom, &zero);
-	struct path root = {};
 	struct vigil_sys_fp_walk w = {
 		.fps = s->fps,
 		.chunk = s->dchunk,
 		.dentry = d,
+		.root_dentry = root_dentry,
+		.root_mnt = root_mnt,
 	};
 	__u64 prefix = VIGIL_FP_SEED, fp;
 
-	if (!bloom || !fs || bpf_core_read(&root, sizeof(root), &fs->root) || !vigil_sys_mount_read(&w, vigil_real_mount(mnt)))
+	if (!bloom || !vigil_sys_mount_read(&w, vigil_real_mount(mnt)))
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
-	w.root_dentry = root.dentry;
-	w.root_mnt = root.mnt;
 	bpf_loop(VIGIL_PATH_DEPTH, vigil_sys_fp_step, &w, 0);
 	if (!w.done || w.unsure)
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
@@ -471,9 +470,10 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	struct vigil_sys_scratch *s;
 	struct vigil_syscall_event *ev;
 	struct vigil_sys_file_bits fb;
-	struct fs_struct *fs;
-	struct files_struct *files;
-	struct file *file;
+	struct task_struct *t;
+	struct fdtable *fdt;
+	void *fds;
+	struct file *file = 0;
 	struct inode *inode;
 	__u32 flags, classes, wanted, len, kind;
 	bool truncated = false;
@@ -487,9 +487,17 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	/* The rules read opens that happened. */
 	if (ret < 0)
 		return 0;
-	vigil_current_fs_files(&fs, &files);
-	file = vigil_files_file(files, (__u32)ret);
-	if (!file || !vigil_sys_file_read(file, &fb))
+	/*
+	 * The task as a BTF pointer: its files, fd table and root are plain loads, not helper calls;
+	 * only the fd array's slot (an array of pointers, which BTF does not type) needs a read.
+	 */
+	t = bpf_get_current_task_btf();
+	fdt = t->files->fdt;
+	if ((__u32)ret >= fdt->max_fds)
+		return 0;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)fds + (__u64)(__u32)ret * sizeof(file)) || !file ||
+	    !vigil_sys_file_read(file, &fb))
 		return 0;
 	flags = fb.flags;
 	/* O_RDWR is both a read and a write, as Falco's evt.is_open_read/is_open_write say. */
@@ -507,7 +515,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	wanted = classes & f->open_any;
 	/* Classes no rule reads on every path: only paths some rule names, decided before the path is built. */
 	if (classes & ~wanted)
-		wanted |= classes & vigil_sys_path_classes(s, fs, fb.dentry, fb.mnt);
+		wanted |= classes & vigil_sys_path_classes(s, t->fs->root.dentry, t->fs->root.mnt, fb.dentry, fb.mnt);
 	if (!wanted)
 		goto filtered;
 	/* What was asked for, as the entry would have kept it: only when some rule reads writes. */

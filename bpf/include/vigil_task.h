@@ -114,27 +114,6 @@ static __always_inline struct file *vigil_task_file(struct task_struct *t, __u32
 	return vigil_files_file(BPF_CORE_READ(t, files), fd);
 }
 
-/*
- * The current task's fs_struct and files_struct, adjacent in task_struct: one read where they
- * are.
- */
-static __always_inline void vigil_current_fs_files(struct fs_struct **fs, struct files_struct **files)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	__u32 o_fs = bpf_core_field_offset(struct task_struct, fs);
-	__u32 o_files = bpf_core_field_offset(struct task_struct, files);
-	void *c[2] = {};
-
-	if (o_files == o_fs + 8) {
-		bpf_probe_read_kernel(c, sizeof(c), (void *)t + o_fs);
-		*fs = c[0];
-		*files = c[1];
-		return;
-	}
-	*fs = BPF_CORE_READ(t, fs);
-	*files = BPF_CORE_READ(t, files);
-}
-
 static __always_inline bool vigil_is_runc(const char *s)
 {
 	return s[0] == 'r' && s[1] == 'u' && s[2] == 'n' && s[3] == 'c';
