@@ -39,7 +39,7 @@ clean:
 # make vm-test: the real agent on a second kernel (Debian's 6.1 cloud kernel under qemu, software
 # emulation, with BPF LSM, fentry and kprobes usable): scripts/vm/build-initramfs.sh, then the
 # JUnit class KernelMatrixVmTest, which boots scripts/vm/run.sh smoke and checks the agent's
-# feature lines, its exec events and its clean stop. Downloads are cached in /var/cache/vigil-vm.
+# feature lines, its exec events, LSM blocking, a module load's rule alert and its clean stop. Downloads are cached in /var/cache/vigil-vm.
 # make test runs it too (vm-check: the same without rebuilding), after the host's suite.
 .PHONY: vm-test vm-check
 vm-test: build vm-check

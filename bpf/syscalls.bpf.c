@@ -3,7 +3,8 @@
  * File, network and privilege syscalls for the detection rules (docs/rules.md), one
  * VIGIL_EV_SYSCALL record each. Opens and connects are taken at sys_exit, where the fd names
  * the kernel's own struct file: the path comes from its dentry and mount (after symlinks, relative
- * paths and /proc/<pid>/root hops), the flags from f_flags, the endpoints from the socket. The
+ * paths and /proc/<pid>/root hops; a file outside the task's root also carries the path as given),
+ * the flags from f_flags, the endpoints from the socket. The
  * rest are taken at sys_enter, where the arguments are all the rules read.
  *
  * Every program first reads vigil_syscall_filter: a kind no loaded rule needs costs one array
@@ -136,14 +137,17 @@ static __always_inline void vigil_sys_user_path(struct vigil_sys_scratch *s, str
 	}
 }
 
-/* Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length. */
+/*
+ * Builds the absolute path of (dentry, mnt) as the task sees it in s->path; returns its length.
+ * *outside (when not null): the file lies outside the task's root (vigil_path_build_at).
+ */
 static __always_inline __u32 vigil_sys_build(struct vigil_sys_scratch *s, struct dentry *d, struct vfsmount *mnt,
-					     bool *truncated)
+					     bool *truncated, bool *outside)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
 
-	return vigil_path_build(&s->path, d, mnt, &fs->root, truncated);
+	return vigil_path_build_at(&s->path, d, mnt, &fs->root, truncated, outside);
 }
 
 /* The path vigil_sys_build left in s->path as the record's first path; keeps the end of a long one. */
@@ -167,7 +171,7 @@ static __always_inline void vigil_sys_kernel_path(struct vigil_sys_scratch *s, s
 						  struct dentry *d, struct vfsmount *mnt)
 {
 	bool truncated = false;
-	__u32 len = vigil_sys_build(s, d, mnt, &truncated);
+	__u32 len = vigil_sys_build(s, d, mnt, &truncated, 0);
 
 	vigil_sys_put_path(s, ev, len, truncated);
 }
@@ -224,6 +228,7 @@ struct vigil_sys_fp_walk {
 	struct vfsmount *root_mnt;
 	__u32 n;                  /* components fingerprinted */
 	bool done;
+	bool at_root;             /* the walk met the task's root (else the file lies outside it) */
 	bool unsure;              /* a name could not be read: no verdict, the open is sent */
 };
 
@@ -314,8 +319,10 @@ static int vigil_sys_fp_step(__u32 index, void *ctx)
 	struct dentry *parent = 0;
 	__u64 fp;
 
-	if (dentry == w->root_dentry && (void *)vigil_mount_vfs(mnt) == (void *)w->root_mnt)
+	if (dentry == w->root_dentry && (void *)vigil_mount_vfs(mnt) == (void *)w->root_mnt) {
+		w->at_root = true;
 		goto done;
+	}
 	if (dentry == w->mnt_root) {
 		up = w->mnt_parent;
 		/* A namespace root, a detached or an internal mount is its own parent. */
@@ -362,7 +369,8 @@ static __always_inline __u32 vigil_sys_path_lookup(__u32 type, __u64 fp)
 
 /*
  * The VIGIL_OPEN_* classes of the path entries the path of (d, mnt) meets, as the task sees it;
- * every class when the walk could not finish (too deep, a name it could not read).
+ * every class when the walk could not finish (too deep, a name it could not read) or ended
+ * outside the task's root.
  */
 static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, struct dentry *root_dentry,
 						  struct vfsmount *root_mnt, struct dentry *d, struct vfsmount *mnt)
@@ -381,7 +389,11 @@ static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s,
 	if (!bloom || !vigil_sys_mount_read(&w, vigil_real_mount(mnt)))
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
 	bpf_loop(VIGIL_PATH_DEPTH, vigil_sys_fp_step, &w, 0);
-	if (!w.done || w.unsure)
+	/*
+	 * Outside the task's root (vigil_path_build_at's outside) the rules read the path as given,
+	 * which the entries were not matched on: sent (rare).
+	 */
+	if (!w.done || w.unsure || !w.at_root)
 		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
 	n = w.n;
 	/* Root to leaf: s->fps[n - 1] is the first component. */
@@ -462,6 +474,37 @@ static __always_inline bool vigil_sys_file_read(struct file *file, struct vigil_
 	return true;
 }
 
+#define VIGIL_AT_FDCWD -100
+
+/*
+ * An open whose file lies outside the task's root (reached through /proc/PID/root into another
+ * root or mount namespace, a /proc/PID/ns file...): no path from the task's root names it, so the
+ * record also carries the path the caller gave, as path2 with VIGIL_SF_OUTSIDE_ROOT, which is
+ * what Falco's fd.name reports. It is read at exit from the caller's saved registers (x86_64:
+ * open and creat take it in rdi, openat and openat2 in rsi after the dirfd in rdi), so the entry
+ * programs keep nothing for the common case. A relative name is carried only against the working
+ * directory (AT_FDCWD), which userspace prepends; against another dirfd the resolved path stays.
+ */
+static __always_inline void vigil_sys_given_path(struct vigil_sys_scratch *s, struct vigil_syscall_event *ev, long nr)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	const char *name;
+	int dirfd = VIGIL_AT_FDCWD;
+	char first = 0;
+
+	if (nr == VIGIL_NR_OPEN || nr == VIGIL_NR_CREAT) {
+		name = (const char *)BPF_CORE_READ(regs, di);
+	} else {
+		dirfd = (int)BPF_CORE_READ(regs, di);
+		name = (const char *)BPF_CORE_READ(regs, si);
+	}
+	if (bpf_probe_read_user(&first, 1, name) || (first != '/' && dirfd != VIGIL_AT_FDCWD))
+		return;
+	vigil_sys_user_path(s, ev, name, true);
+	if (ev->path2_len)
+		ev->flags |= VIGIL_SF_OUTSIDE_ROOT;
+}
+
 static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 zero = 0;
@@ -476,7 +519,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	struct file *file = 0;
 	struct inode *inode;
 	__u32 flags, classes, wanted, len, kind;
-	bool truncated = false;
+	bool truncated = false, outside = false;
 	long ret = ctx->ret;
 
 	/* The hot path: no rule reads opens (counted as open_read: the flags are not read here). */
@@ -521,7 +564,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	/* What was asked for, as the entry would have kept it: only when some rule reads writes. */
 	if (f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE))
 		flags |= vigil_sys_asked_flags((__u32)ctx->id);
-	len = vigil_sys_build(s, fb.dentry, fb.mnt, &truncated);
+	len = vigil_sys_build(s, fb.dentry, fb.mnt, &truncated, &outside);
 	if (!(wanted & VIGIL_OPEN_READ))
 		kind = VIGIL_SK_OPEN_WRITE;
 	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
@@ -533,6 +576,8 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	inode = fb.inode; /* a local: BPF_CORE_READ would relocate fb's own member too */
 	ev->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
 	vigil_sys_put_path(s, ev, len, truncated);
+	if (outside)
+		vigil_sys_given_path(s, ev, ctx->id);
 	vigil_sys_submit(ev);
 	return 0;
 filtered:

@@ -68,6 +68,7 @@ struct vigil_path_walk {
 	bool done;
 	bool truncated;
 	bool fs_only; /* stop at the filesystem's root instead of crossing mounts */
+	bool at_root; /* the walk ended at root (not at a namespace root, a detached mount or a pseudo file) */
 };
 
 /*
@@ -96,8 +97,10 @@ static int vigil_path_step(__u32 index, void *ctx)
 		w->dentry = parent;
 		return 0;
 	}
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
+		w->at_root = true;
 		goto done;
+	}
 	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 	if (dentry == mnt_root) {
 		up = BPF_CORE_READ(mnt, mnt_parent);
@@ -134,11 +137,14 @@ done:
  * Resolves (vfsmnt, dentry) against root (a struct path in kernel memory, normally
  * &task->fs->root). Returns the path's length; its bytes are
  * buf->b[VIGIL_PATH_MAX - len .. VIGIL_PATH_MAX). On a cut the result keeps the
- * components nearest the file and *truncated is set.
+ * components nearest the file and *truncated is set. *outside (when not null) says whether the
+ * walk ended without meeting root: the file lies outside it (a /proc/PID/root hop into another
+ * root or mount namespace, a namespace file, a detached mount, a pseudo file), and the path is
+ * then relative to whatever root the walk did reach.
  */
-static __always_inline __u32 vigil_path_build(struct vigil_path_buf *buf, struct dentry *dentry,
-					      struct vfsmount *vfsmnt, struct path *root,
-					      bool *truncated)
+static __always_inline __u32 vigil_path_build_at(struct vigil_path_buf *buf, struct dentry *dentry,
+						 struct vfsmount *vfsmnt, struct path *root,
+						 bool *truncated, bool *outside)
 {
 	struct vigil_path_walk w = {
 		.buf = buf,
@@ -158,12 +164,21 @@ static __always_inline __u32 vigil_path_build(struct vigil_path_buf *buf, struct
 		*truncated = true;
 		vigil_count_error(VIGIL_ERR_PATH_DEPTH);
 	}
+	if (outside)
+		*outside = w.done && !w.at_root;
 	pos = w.pos;
 	if (pos >= VIGIL_PATH_MAX) {
 		pos = VIGIL_PATH_MAX - 1;
 		buf->b[pos] = '/';
 	}
 	return VIGIL_PATH_MAX - pos;
+}
+
+static __always_inline __u32 vigil_path_build(struct vigil_path_buf *buf, struct dentry *dentry,
+					      struct vfsmount *vfsmnt, struct path *root,
+					      bool *truncated)
+{
+	return vigil_path_build_at(buf, dentry, vfsmnt, root, truncated, 0);
 }
 
 #endif /* VIGIL_PATH_H */

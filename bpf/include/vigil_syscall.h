@@ -46,6 +46,7 @@ enum vigil_sys_kind {
 #define VIGIL_SF_PATH_TRUNCATED  (1 << 0)
 #define VIGIL_SF_PATH2_TRUNCATED (1 << 1)
 #define VIGIL_SF_PATH_FROM_USER  (1 << 2) /* path is the caller's string, not resolved from a struct file */
+#define VIGIL_SF_OUTSIDE_ROOT    (1 << 3) /* opens: the file lies outside the task's root; path2 is the path the caller gave */
 
 #define VIGIL_SYS_PATH_MAX 512
 

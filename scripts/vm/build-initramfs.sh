@@ -110,7 +110,9 @@ echo "$kernel_pkg" > "$pkg_note"
 vmlinuz="$(ls "$kdir"/boot/vmlinuz-* | head -n1)"
 [ -f "$vmlinuz" ] || die "no vmlinuz in $kernel_pkg"
 # Everything the tests need (BPF, BTF, LSM, kprobes, cgroup2, 8250 serial, initramfs) is built
-# into the cloud kernel, so no modules go into the initramfs.
+# into the cloud kernel, so no modules go into the initramfs but one: crc7 (a lookup table, no
+# dependencies, 6 KB), which the smoke payload loads to replay the rule on module loads.
+replay_module="$(find "$kdir/lib/modules" -name 'crc7.ko' -o -name 'crc7.ko.xz' 2>/dev/null | head -n1)"
 
 # --- Java runtime (no default CDS archive: the AOT cache made below replaces it) -----------------
 jars=("$cli_jar" "$lib"/*.jar)
@@ -220,6 +222,12 @@ cp "$here/guest/lib.sh" "$tree/vigil/lib.sh"
 mkdir -p "$tree/vigil/payloads"
 cp "$here"/payloads/*.sh "$tree/vigil/payloads/"
 echo "$kernel_pkg" > "$tree/vigil/kernel-pkg"
+mkdir -p "$tree/vigil/modules"
+case "$replay_module" in
+  *.ko) cp "$replay_module" "$tree/vigil/modules/crc7.ko" ;;
+  *.ko.xz) xz -dc "$replay_module" > "$tree/vigil/modules/crc7.ko" || rm -f "$tree/vigil/modules/crc7.ko" ;;
+  *) log "no crc7 module in $kernel_pkg: the module-load replay will say so" ;;
+esac
 
 # --- pack ----------------------------------------------------------------------------------------
 # Uncompressed by default: the emulated kernel unpacks a plain cpio about 2 s faster than gzip.

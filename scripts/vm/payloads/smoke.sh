@@ -5,6 +5,11 @@
 # exec of a binary named by a policy rule and an open of /etc/shadow must fail with EPERM from
 # the agent's LSM programs while the shell that tried lives on; the results are printed in the
 # "escape" section and the alerts land in the events file.
+# The default rule "Kernel Module Loaded", which this project's host kernel cannot replay (no module
+# support): insmod of the kernel package's crc7.ko (full paths: busybox sh runs applets it names
+# without an exec) (the policy lets the host load modules, with an
+# alert, instead of the default block), then lsmod as its neighbour; the results are in the "module"
+# section, the alerts and those two execs in "module-events".
 # Exit status: 0 when the sensor attached, the agent stopped and an exec event has the token.
 guest_info
 start=$(date +%s)
@@ -18,6 +23,7 @@ spec:
   escape:
     commands: {action: alert}
     hostFiles: {action: off, sensitive: block}
+    privilegedOps: {module: alert}
     extraCommands:
       - {name: vm-forbidden, binaries: [vigil-forbidden], action: block}
 YAML
@@ -42,6 +48,15 @@ rm -f /etc/shadow 2>/tmp/rm.err; echo "shadow-unlink rc=$? $(cat /tmp/rm.err)"
 [ -f /etc/shadow ] && echo "shadow still there"
 echo "shell survived"
 section_end escape
+section_begin module
+if [ -f /vigil/modules/crc7.ko ]; then
+  /sbin/insmod /vigil/modules/crc7.ko 2>&1; echo "module-insmod rc=$?"
+  grep -q '^crc7 ' /proc/modules && echo "module crc7 loaded"
+else
+  echo "module-insmod no module in the image"
+fi
+/sbin/lsmod >/dev/null 2>&1; echo "module-lsmod rc=$?"
+section_end module
 # The ring is read without wakeups, on a poll interval: give the pipeline time to write.
 sleep 3
 agent_stop 60
@@ -51,6 +66,9 @@ section_begin events
 grep vigil-vm-token /tmp/events.json
 grep '"type":"alert"' /tmp/events.json | grep -e vm-forbidden -e /etc/shadow
 section_end events
+section_begin module-events
+grep -e '"process_exec".*"args":\["/sbin/insmod"' -e '"process_exec".*"args":\["/sbin/lsmod"' -e '"rule":"Kernel Module Loaded"' -e 'escape.kernel_module_load' /tmp/events.json
+section_end module-events
 echo "vigil-vm: events file has $(wc -l < /tmp/events.json) lines"
 grep -q '"process_exec".*vigil-vm-token' /tmp/events.json || exit 4
 grep -q 'stopped;' "$VIGIL_AGENT_LOG" || exit 5

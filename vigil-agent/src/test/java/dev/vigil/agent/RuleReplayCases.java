@@ -18,6 +18,12 @@ import java.util.Map;
  * container's script shell in a subshell whose working directory names the case (that is how an
  * alert is tied to its case: every process the snippet starts inherits the directory);</li>
  * <li>{@link Where#PRIV}: the same in a {@code --privileged} container;</li>
+ * <li>{@link Where#HOSTPID}: the same in a container that shares the host's pid namespace
+ * ({@code --pid host}, with {@code CAP_SYS_PTRACE}), where {@code {HOSTPID}} in a snippet or an
+ * output fragment is a host process the test started;</li>
+ * <li>{@link Where#DISK}: the same in a container given a loop device the test made, as
+ * {@code /dev/sdz} ({@code --device}), under a policy that lets it open block devices (alert instead
+ * of the default block);</li>
  * <li>{@link Where#HOST}: a command on the host, started by the test in its own directory.</li>
  * </ul>
  *
@@ -34,7 +40,7 @@ import java.util.Map;
 final class RuleReplayCases {
     private RuleReplayCases() {}
 
-    enum Where { MAIN, PRIV, HOST }
+    enum Where { MAIN, PRIV, HOSTPID, DISK, HOST }
 
     /**
      * One side of a case: a shell snippet in a container, or argv on the host. A host argv whose
@@ -53,6 +59,8 @@ final class RuleReplayCases {
          */
         static Side mainSh(String snippet) { return main("sh -c " + quote(snippet)); }
         static Side privSh(String snippet) { return priv("sh -c " + quote(snippet)); }
+        static Side hostPidSh(String snippet) { return new Side(Where.HOSTPID, "sh -c " + quote(snippet), null); }
+        static Side diskSh(String snippet) { return new Side(Where.DISK, "sh -c " + quote(snippet), null); }
     }
 
     /**
@@ -516,6 +524,21 @@ final class RuleReplayCases {
                     Side.mainSh(HELPER + " connect /run/podman/podman.sock"),
                     Side.mainSh(HELPER + " connect /tmp/vigil-api.sock"),
                     "socket=/run/podman/podman.sock", "proc=replay-helper"),
+            // A container that shares the host's pid namespace reads a host file through a host process's
+            // root link ({HOSTPID}: a sleep the test started on the host; pid 1 on a normal host, but here
+            // pid 1 is outside the sandbox). The file lies outside the container's root, so the record
+            // carries the path as given. Its own /proc/self/root stays inside its root: fd.name is the
+            // resolved /etc/hostname there. The escape guard only alerts on host files by default.
+            c("Host Filesystem Reached Through Procfs", "a --pid host container reads the host's /etc/hostname through /proc/PID/root",
+                    Side.hostPidSh("cat /proc/{HOSTPID}/root/etc/hostname"),
+                    Side.hostPidSh("cat /proc/self/root/etc/hostname"),
+                    "file=/proc/{HOSTPID}/root/etc/hostname", "proc=cat"),
+            // A loop device on a 1 MiB file of zeros, passed in under a host disk's name; the container's
+            // policy sets blockDevice to alert (the default blocks the open), so the open succeeds.
+            c("Raw Block Device Opened in Container", "dd reads a loop device passed in as /dev/sdz",
+                    Side.diskSh("/bin/dd if=/dev/sdz of=/dev/null bs=512 count=1"),
+                    Side.diskSh("/bin/dd if=/dev/zero of=/dev/null bs=512 count=1"),
+                    "device=/dev/sdz", "proc=dd"),
             // ---------------- network: connects to listeners on the container's own loopback
             c("Connection to Mining Pool Port", "nc to a listener on 127.0.0.1:3333",
                     Side.mainSh("nc -l -p 3333 >/dev/null & sleep 0.3; echo hi | nc -w 1 127.0.0.1 3333; wait"),
@@ -563,18 +586,19 @@ final class RuleReplayCases {
      * (dup, rename, ...) are not here: the coverage listing names the sensor kind they wait for.
      */
     static final Map<String, String> SYSCALL_RULES_NOT_REPLAYED = Map.of(
-            "Host Filesystem Reached Through Procfs",
-            "the sensor resolves an open's path from the opened file (through /proc/PID/root hops, bpf/syscalls.bpf.c), so fd.name never has"
-                    + " the /proc/*/root/ form the rule looks for; not replayed until the rule or the record keeps the path as given",
-            "Raw Block Device Opened in Container",
-            "the host disk cannot be opened (EPERM, sandbox) and the escape guard's cgroup device program refuses block devices, a failed open makes no record; a stand-in loop device does not match the rule's names",
             "Reverse Shell Standard Stream Redirection",
             "replayed in SyscallRulesTest.aSocketDuplicatedOntoStandardStreamsIsAReverseShell instead (busybox nc -e against a listener"
-                    + " in the same container; a shell's dup2 of a file onto stdout is its benign neighbour), not in this table",
+                    + " in the same container; a shell's dup2 of a file onto stdout is its benign neighbour), not in this table");
+
+    /**
+     * Rules replayed in the qemu VM (KernelMatrixVmTest, {@code make vm-test}) because this host's
+     * kernel cannot produce their records: rule -> the test method's name and what it does.
+     */
+    static final Map<String, String> VM_REPLAYS = Map.of(
             "Kernel Module Loaded",
-            "this host's kernel has no init_module/finit_module syscall tracepoints (none under /sys/kernel/tracing/events/syscalls:"
-                    + " module support is compiled out, finit_module answers ENOSYS), so the sensor's optional module hooks attach nowhere;"
-                    + " a finit_module(-1) call from python3 on the host raised nothing. Needs a kernel with modules");
+            "kernelModuleLoadRaisesTheRuleAndItsNeighbourDoesNot: insmod of the kernel package's crc7.ko on the host of Debian's 6.1"
+                    + " kernel (this host's kernel has module support compiled out: no init_module/finit_module tracepoints), the module"
+                    + " is in /proc/modules afterwards; the neighbour, lsmod, loads none");
 
     /** The setup every container script runs before its cases (from /, so nothing is attributed to a case). */
     static String containerPrelude() {

@@ -69,6 +69,10 @@ class RuleReplayTest {
     /** Side key (a-NN, b-NN) -> exit status, for the report when a case fails. */
     private static final Map<String, Integer> exits = new ConcurrentHashMap<>();
     private static final Map<String, CompiledRule> rules = new HashMap<>();
+    /** A host process whose /proc/PID/root the HOSTPID container reads ({HOSTPID}). */
+    private static Process hostSleeper;
+    /** The loop device the DISK container gets as /dev/sdz; detached in teardown. */
+    private static String loopDevice;
 
     @BeforeAll
     static void replay() throws Exception {
@@ -89,7 +93,17 @@ class RuleReplayTest {
         // The runtime's API tells the agent each container's configuration (container.privileged).
         service = new Podman.Service(work.resolve("api.sock")).start();
         agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "containers.runtimeSocket", service.socket().toString(),
-                "containers.graceSeconds", 2)), List.of(sink));
+                "containers.graceSeconds", 2, "policies.dir", work.resolve("policies").toString())), List.of(sink));
+        // The DISK container may open block devices (alert instead of the default block), so its raw read happens.
+        agent.policies().apply("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: RuntimePolicy
+                metadata: {name: replay-disk}
+                spec:
+                  selector: {containerName: ["%s"]}
+                  escape:
+                    privilegedOps: {blockDevice: alert}
+                """.formatted(podman.name("disk")), "replay-disk.yaml");
 
         // Syscalls the image has no tool for (bpf, a unix-socket connect): a static helper, mounted read-only.
         Path helper = work.resolve("replay-helper");
@@ -104,15 +118,28 @@ class RuleReplayTest {
         containerIds.put(Where.MAIN, podman.runDetached("main", "--network", "none", "-v", helperMount,
                 "-v", service.socket() + ":/run/podman/podman.sock", "-v", service.socket() + ":/tmp/vigil-api.sock", Podman.IMAGE, "sleep", "600"));
         containerIds.put(Where.PRIV, podman.runDetached("priv", "--privileged", "--network", "none", "-v", helperMount, Podman.IMAGE, "sleep", "600"));
+        // The host's processes are visible there, and CAP_SYS_PTRACE lets it follow their /proc/PID/root links.
+        hostSleeper = new ProcessBuilder("sleep", "600").start();
+        containerIds.put(Where.HOSTPID, podman.runDetached("hostpid", "--pid", "host", "--cap-add", "SYS_PTRACE", "--network", "none",
+                Podman.IMAGE, "sleep", "600"));
+        // A stand-in host disk: a loop device on a file of zeros, under a name the rule knows.
+        Path disk = work.resolve("disk.img");
+        Files.write(disk, new byte[1 << 20]);
+        Podman.Result loop = Podman.exec(List.of("losetup", "-f", "--show", disk.toString()), WAIT);
+        if (loop.exit() != 0) throw new AssertionError("losetup: " + loop.output());
+        loopDevice = loop.output().strip();
+        containerIds.put(Where.DISK, podman.runDetached("disk", "--device", loopDevice + ":/dev/sdz", "--network", "none", Podman.IMAGE, "sleep", "600"));
         long described = System.nanoTime() + WAIT.toNanos();
-        while (!containerIds.values().stream().allMatch(id -> agent.containers().get(id).map(ci -> ci.config() != null).orElse(false))) {
+        while (!containerIds.values().stream().allMatch(id -> agent.containers().get(id).map(ci -> ci.config() != null).orElse(false))
+                // the DISK container's name-selected policy holds once the guard knows it by name
+                || !agent.guard().guarded(containerIds.get(Where.DISK)).map(c -> c.name().equals(podman.name("disk"))).orElse(false)) {
             if (System.nanoTime() > described) throw new AssertionError("the agent did not learn the containers' configuration");
             Thread.sleep(50);
         }
 
-        try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(5)) {
             List<Future<?>> runs = new ArrayList<>();
-            for (Where w : List.of(Where.MAIN, Where.PRIV)) runs.add(pool.submit(() -> runContainerScript(w)));
+            for (Where w : List.of(Where.MAIN, Where.PRIV, Where.HOSTPID, Where.DISK)) runs.add(pool.submit(() -> runContainerScript(w)));
             runs.add(pool.submit(() -> runHostSides(bin)));
             for (Future<?> f : runs) f.get(3, TimeUnit.MINUTES);
         }
@@ -124,9 +151,19 @@ class RuleReplayTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null) agent.close();
-        if (podman != null) podman.close();
-        if (service != null) service.close();
+        try {
+            if (agent != null) agent.close();
+            if (podman != null) podman.close();
+            if (service != null) service.close();
+        } finally {
+            if (hostSleeper != null) hostSleeper.destroyForcibly();
+            if (loopDevice != null) Podman.exec(List.of("losetup", "-d", loopDevice), WAIT);
+        }
+    }
+
+    /** A snippet or output fragment with the run's values: {HOSTPID}. */
+    private static String subst(String s) {
+        return hostSleeper == null ? s : s.replace("{HOSTPID}", Long.toString(hostSleeper.pid()));
     }
 
     @TestFactory
@@ -148,7 +185,7 @@ class RuleReplayTest {
         } else {
             assertThat(alert.container().id()).isEqualTo(containerIds.get(c.attack().where()));
         }
-        for (String fragment : c.output()) assertThat(alert.output()).contains(fragment);
+        for (String fragment : c.output()) assertThat(alert.output()).contains(subst(fragment));
 
         // The neighbour ran and the agent saw it, so its silence means something.
         assertThat(exits).as("the benign side ran").containsKey(benign);
@@ -194,13 +231,13 @@ class RuleReplayTest {
         try {
             StringBuilder script = new StringBuilder(RuleReplayCases.containerPrelude());
             for (Case c : RuleReplayCases.CASES) {
-                if (c.attack().where() == where) script.append("case_ ").append(attackKey(c)).append(' ').append(RuleReplayCases.quote(c.attack().snippet())).append('\n');
-                if (c.benign().where() == where) script.append("case_ ").append(benignKey(c)).append(' ').append(RuleReplayCases.quote(c.benign().snippet())).append('\n');
+                if (c.attack().where() == where) script.append("case_ ").append(attackKey(c)).append(' ').append(RuleReplayCases.quote(subst(c.attack().snippet()))).append('\n');
+                if (c.benign().where() == where) script.append("case_ ").append(benignKey(c)).append(' ').append(RuleReplayCases.quote(subst(c.benign().snippet()))).append('\n');
             }
             Path file = work.resolve("script-" + where.name().toLowerCase(Locale.ROOT) + ".sh");
             Files.writeString(file, script);
             // The script comes on stdin, not on a command line, where the cases' words would be rule matches of their own.
-            Process p = new ProcessBuilder("podman", "--runtime", "runc", "exec", "-i", podman.name(where == Where.MAIN ? "main" : "priv"), "/bin/sh", "-s")
+            Process p = new ProcessBuilder("podman", "--runtime", "runc", "exec", "-i", podman.name(where.name().toLowerCase(Locale.ROOT)), "/bin/sh", "-s")
                     .redirectInput(file.toFile()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(2, TimeUnit.MINUTES)) p.destroyForcibly();

@@ -67,4 +67,42 @@ public final class Records {
         r.set(JAVA_INT, Wire.Exit.PPID, 1);
         return r;
     }
+
+    /** x86_64 syscall numbers of the records below. */
+    public static final int NR_OPENAT = 257, NR_CONNECT = 42;
+
+    /** A successful openat of {@code path} (as the syscalls sensor reports it, path resolved) by process (pid, execKtime). */
+    public static MemorySegment open(Arena arena, long ktime, int pid, long execKtime, String path, int flags, int fd) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        MemorySegment r = syscall(arena, ktime, pid, execKtime, NR_OPENAT,
+                (flags & 3) == 1 ? Wire.SK_OPEN_WRITE : Wire.SK_OPEN_READ, p.length);
+        r.set(JAVA_LONG, Wire.Syscall.RET, fd);
+        r.set(JAVA_INT, Wire.Syscall.FD, fd);
+        r.set(JAVA_INT, Wire.Syscall.OPEN_FLAGS, flags);
+        r.set(JAVA_INT, Wire.Syscall.MODE, 0100644);
+        r.set(JAVA_SHORT, Wire.Syscall.PATH_LEN, (short) p.length);
+        MemorySegment.copy(p, 0, r, JAVA_BYTE, Wire.Syscall.BYTES, p.length);
+        return r;
+    }
+
+    /** A TCP connect over IPv4 from local to remote (4-byte addresses, host-order ports) by process (pid, execKtime). */
+    public static MemorySegment connect(Arena arena, long ktime, int pid, long execKtime, int fd, byte[] local, int lport, byte[] remote, int rport) {
+        MemorySegment r = syscall(arena, ktime, pid, execKtime, NR_CONNECT, Wire.SK_CONNECT, 0);
+        r.set(JAVA_INT, Wire.Syscall.FD, fd);
+        r.set(JAVA_INT, Wire.Syscall.OPEN_FLAGS, 1); // SOCK_STREAM
+        r.set(JAVA_SHORT, Wire.Syscall.FAMILY, (short) 2); // AF_INET
+        r.set(JAVA_SHORT, Wire.Syscall.LPORT, (short) lport);
+        r.set(JAVA_SHORT, Wire.Syscall.RPORT, (short) rport);
+        MemorySegment.copy(local, 0, r, JAVA_BYTE, Wire.Syscall.LADDR, 4);
+        MemorySegment.copy(remote, 0, r, JAVA_BYTE, Wire.Syscall.RADDR, 4);
+        return r;
+    }
+
+    private static MemorySegment syscall(Arena arena, long ktime, int pid, long execKtime, int nr, int kind, int pathBytes) {
+        MemorySegment r = header(arena, Wire.EV_SYSCALL, Wire.Syscall.BYTES + pathBytes, ktime, pid, 77);
+        r.set(JAVA_LONG, Wire.Syscall.EXEC_KTIME, execKtime);
+        r.set(JAVA_INT, Wire.Syscall.NR, nr);
+        r.set(JAVA_INT, Wire.Syscall.KIND, kind);
+        return r;
+    }
 }

@@ -14,6 +14,7 @@ public final class CompiledRule {
     private final Pred indexed;
     private final OutputTemplate output;
     private final Set<String> evtTypes, procNames;
+    private final int openAccess;
 
     CompiledRule(String name, String desc, String condition, String file, int line, Priority priority, List<String> tags, Pred predicate,
                  OutputTemplate output) {
@@ -29,6 +30,7 @@ public final class CompiledRule {
         this.evtTypes = predicate.evtTypes() == null ? null : Set.copyOf(predicate.evtTypes());
         this.procNames = predicate.values("proc.name") == null ? null : Set.copyOf(predicate.values("proc.name"));
         this.indexed = Pred.forIndex(predicate, evtTypes);
+        this.openAccess = predicate.openAccess();
     }
 
     /** Tests this one rule against an event (the engine tests many per event through {@link #test}). */
@@ -45,6 +47,11 @@ public final class CompiledRule {
     /** The rule's output with the event's values; allocates (call it for matches only). */
     public String format(RuleEvent e, EvalContext c) {
         return output.format(e, c);
+    }
+
+    /** The open access classes (OpenPaths.READ, WRITE) this rule can match; 0 when it matches no open. */
+    int openAccess() {
+        return openAccess;
     }
 
     /** What this rule needs of file opens (access classes, path bound), for a kernel-side filter. */

@@ -20,10 +20,10 @@ public final class EvalContext {
     private final ProcessLookup lookup;
     private final IntFunction<String> userNames;
     private final Facts[] facts = new Facts[32768];
-    private final String[][] images = new String[256][];
-    private final String[][] shortIds = new String[256][];
-    private final String[][] names = new String[4096][];
-    private final String[][] paths = new String[4096][];
+    private final IdentityMemo images = new IdentityMemo(128);
+    private final IdentityMemo shortIds = new IdentityMemo(128);
+    private final IdentityMemo names = new IdentityMemo(2048);
+    private final IdentityMemo paths = new IdentityMemo(2048);
     static final long ANCESTOR_TTL_NANOS = 1_000_000_000L;
     /** Marks a memo slot not computed for the current event. */
     private static final ProcessInfo UNSET = new ProcessInfo("", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(), false, "", 0, 0, null, null);
@@ -153,13 +153,7 @@ public final class EvalContext {
 
     /** The last path component, cached by the path's identity: binaries repeat (the decoder interns them). */
     private String baseName(String path) {
-        int slot = System.identityHashCode(path) & (names.length - 1);
-        String[] e = names[slot];
-        if (e == null || e[0] != path) {
-            e = new String[]{path, path.substring(path.lastIndexOf('/') + 1)};
-            names[slot] = e;
-        }
-        return e[1];
+        return names.get(path, p -> new String[]{p, p.substring(p.lastIndexOf('/') + 1)})[1];
     }
 
     /** How many process images needed their derived strings built (each allocates once). */
@@ -180,42 +174,30 @@ public final class EvalContext {
      * String for the same bytes (StringCache), so repeated paths are split once.
      */
     private String[] splitPath(String path) {
-        int slot = System.identityHashCode(path) & (paths.length - 1);
-        String[] split = paths[slot];
-        if (split == null || split[0] != path) {
-            int slash = path.lastIndexOf('/');
-            split = new String[]{path, slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash), path.substring(slash + 1)};
-            paths[slot] = split;
-        }
-        return split;
+        return paths.get(path, p -> {
+            int slash = p.lastIndexOf('/');
+            return new String[]{p, slash < 0 ? "" : slash == 0 ? "/" : p.substring(0, slash), p.substring(slash + 1)};
+        });
     }
 
     /** The 12-character container id Falco's container.id shows, cached by the full id's identity. */
     String shortId(String id) {
         if (id.length() <= 12) return id;
-        int slot = System.identityHashCode(id) & (shortIds.length - 1);
-        String[] e = shortIds[slot];
-        if (e == null || e[0] != id) {
-            e = new String[]{id, id.substring(0, 12)};
-            shortIds[slot] = e;
-        }
-        return e[1];
+        return shortIds.get(id, full -> new String[]{full, full.substring(0, 12)})[1];
     }
 
     /** {repository, tag} of an image reference, cached by the reference's identity. */
     String[] image(String ref) {
-        int slot = System.identityHashCode(ref) & (images.length - 1);
-        String[] split = images[slot];
-        if (split == null || split[0] != ref) {
-            String r = ref;
-            int at = r.indexOf('@');
-            if (at >= 0) r = r.substring(0, at);
-            int colon = r.lastIndexOf(':');
-            boolean tagged = colon > r.lastIndexOf('/');
-            split = new String[]{ref, tagged ? r.substring(0, colon) : r, tagged ? r.substring(colon + 1) : at >= 0 ? "" : "latest"};
-            images[slot] = split;
-        }
-        return split;
+        return images.get(ref, EvalContext::splitImage);
+    }
+
+    private static String[] splitImage(String ref) {
+        String r = ref;
+        int at = r.indexOf('@');
+        if (at >= 0) r = r.substring(0, at);
+        int colon = r.lastIndexOf(':');
+        boolean tagged = colon > r.lastIndexOf('/');
+        return new String[]{ref, tagged ? r.substring(0, colon) : r, tagged ? r.substring(colon + 1) : at >= 0 ? "" : "latest"};
     }
 
     /** Strings Falco derives from a process image. */

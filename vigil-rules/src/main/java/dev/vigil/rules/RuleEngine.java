@@ -29,6 +29,7 @@ public final class RuleEngine {
     private final RuleSet rules;
     private final EvalContext context;
     private long evaluated, matched;
+    private long[] scratch = new long[1];
 
     public RuleEngine(RuleSet rules, EvalContext context) {
         this.rules = rules;
@@ -55,7 +56,17 @@ public final class RuleEngine {
     public int evaluate(RuleEvent e, AlertSink sink) {
         RuleSet.Bucket b = rules.forType(e.evtType());
         context.begin();
-        int n = run(b.always(), e, sink);
+        int n = run(b.always(e.openFlags()), e, sink);
+        PathIndex paths = b.paths(e.openFlags());
+        if (paths != null && !paths.isEmpty()) {
+            String path = e.fdName();
+            if (path == null) {
+                n += paths.runAll(e, context, sink);
+            } else {
+                if (scratch.length < paths.words()) scratch = new long[paths.words()];
+                n += paths.run(e, path, context, sink, scratch);
+            }
+        }
         if (!b.byProcName().isEmpty()) {
             String name = PROC_NAME.str(e, context);
             CompiledRule[] named = name == null ? null : b.byProcName().get(name);

@@ -60,10 +60,20 @@ public final class RuleSet {
      * The rules an event of one type can match, split by process name: rules that can only match
      * some process names ({@code proc.name in (...)} reachable through and/or) are looked up by
      * the event's process name, the others always run. Most rules name their processes, so an
-     * event runs a handful of rules instead of every rule of its type.
+     * event runs a handful of rules instead of every rule of its type. For file opens the rules
+     * that always run are split once more by the access classes they can match (a read open
+     * never runs the rules about writes), and those whose condition bounds the path are run
+     * through a {@link PathIndex} (an open of a path no rule names runs none of them).
+     *
+     * @param always         every rule that runs whatever the process name, in file order
+     * @param alwaysByAccess for file opens, per access mask (index OpenPaths.READ, WRITE,
+     *                       READ|WRITE), those rules not bounded by path; for other types, all of
+     *                       them at every index
+     * @param pathsByAccess  for file opens, per access mask, the path-bounded ones; null otherwise
      */
-    record Bucket(CompiledRule[] always, Map<String, CompiledRule[]> byProcName) {
-        static Bucket of(List<CompiledRule> rules) {
+    record Bucket(CompiledRule[] always, CompiledRule[][] alwaysByAccess, PathIndex[] pathsByAccess,
+                  Map<String, CompiledRule[]> byProcName) {
+        static Bucket of(List<CompiledRule> rules, boolean opens) {
             List<CompiledRule> always = new ArrayList<>();
             Map<String, List<CompiledRule>> named = new HashMap<>();
             for (CompiledRule r : rules) {
@@ -72,7 +82,35 @@ public final class RuleSet {
             }
             Map<String, CompiledRule[]> byName = new HashMap<>();
             named.forEach((n, rs) -> byName.put(n, rs.toArray(CompiledRule[]::new)));
-            return new Bucket(always.toArray(CompiledRule[]::new), byName);
+            CompiledRule[] all = always.toArray(CompiledRule[]::new);
+            CompiledRule[][] byAccess = new CompiledRule[4][];
+            PathIndex[] paths = opens ? new PathIndex[4] : null;
+            for (int access = 0; access < 4; access++) {
+                if (!opens) {
+                    byAccess[access] = all;
+                    continue;
+                }
+                int a = access;
+                List<CompiledRule> reachable = always.stream().filter(r -> (r.openAccess() & a) != 0).toList();
+                byAccess[access] = reachable.stream().filter(r -> r.openPaths().any()).toArray(CompiledRule[]::new);
+                paths[access] = new PathIndex(reachable.stream().filter(r -> !r.openPaths().any()).toList());
+            }
+            return new Bucket(all, byAccess, paths, byName);
+        }
+
+        private static int access(int openFlags) {
+            int accmode = openFlags & 3;
+            return accmode == 0 ? OpenPaths.READ : accmode == 1 ? OpenPaths.WRITE : OpenPaths.READ | OpenPaths.WRITE;
+        }
+
+        /** The always-run rules not bounded by path for an event with these open(2) flags (all of them for other types). */
+        CompiledRule[] always(int openFlags) {
+            return alwaysByAccess[access(openFlags)];
+        }
+
+        /** The path-bounded rules for an open with these flags; null for other types. */
+        PathIndex paths(int openFlags) {
+            return pathsByAccess == null ? null : pathsByAccess[access(openFlags)];
         }
     }
 
@@ -87,9 +125,10 @@ public final class RuleSet {
         }
         // Each type's bucket keeps file order and includes the rules that run on every type.
         for (String t : typed.keySet()) {
-            byType.put(t, Bucket.of(rules.stream().filter(r -> r.evtTypes() == null || r.evtTypes().contains(t)).toList()));
+            byType.put(t, Bucket.of(rules.stream().filter(r -> r.evtTypes() == null || r.evtTypes().contains(t)).toList(),
+                    OpenPaths.OPEN_TYPES.contains(t)));
         }
-        anyType = Bucket.of(untyped);
+        anyType = Bucket.of(untyped, false);
     }
 
     /** The active rules, in file order. */

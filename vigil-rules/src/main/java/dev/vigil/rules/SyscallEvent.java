@@ -21,6 +21,7 @@ public final class SyscallEvent implements RuleEvent {
     private ProcessInfo process, parent;
     private long tty = -1;
     private String fdName;
+    private boolean fdNameFromTuple;
     private char fdTypechar;
     private long fdNum = -1;
     private String serverIp, clientIp, l4proto;
@@ -40,6 +41,7 @@ public final class SyscallEvent implements RuleEvent {
         dir = '<';
         tty = -1;
         fdName = null;
+        fdNameFromTuple = false;
         fdTypechar = 0;
         fdNum = -1;
         serverIp = clientIp = l4proto = null;
@@ -65,17 +67,21 @@ public final class SyscallEvent implements RuleEvent {
         fdNum = num;
         fdTypechar = typechar;
         fdName = name;
+        fdNameFromTuple = false;
         return this;
     }
 
-    /** The connection's endpoints; {@code fd.name} becomes "client:port->server:port" unless already set. */
+    /**
+     * The connection's endpoints; {@code fd.name} becomes "client:port->server:port" unless
+     * already set, spelled out only if read (most connections meet no rule on fd.name).
+     */
     public SyscallEvent connection(String l4, String client, int cport, String server, int sport) {
         l4proto = l4;
         clientIp = client;
         clientPort = cport;
         serverIp = server;
         serverPort = sport;
-        if (fdName == null) fdName = client + ":" + cport + "->" + server + ":" + sport;
+        if (fdName == null) fdNameFromTuple = true;
         return this;
     }
 
@@ -104,7 +110,18 @@ public final class SyscallEvent implements RuleEvent {
     @Override public ProcessInfo process() { return process; }
     @Override public ProcessInfo parent() { return parent; }
     @Override public long tty() { return tty; }
-    @Override public String fdName() { return fdName; }
+    @Override
+    public String fdName() {
+        return fdNameFromTuple ? tupleName() : fdName;
+    }
+
+    // Out of line, so that fdName() stays small enough to inline into every predicate that reads it.
+    private String tupleName() {
+        fdName = clientIp + ":" + clientPort + "->" + serverIp + ":" + serverPort;
+        fdNameFromTuple = false;
+        return fdName;
+    }
+
     @Override public char fdTypechar() { return fdTypechar; }
     @Override public long fdNum() { return fdNum; }
     @Override public String serverIp() { return serverIp; }
@@ -130,7 +147,7 @@ public final class SyscallEvent implements RuleEvent {
     public Event toEvent() {
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i < argCount; i++) args.put(argNames[i], argValues[i]);
-        return new Syscall(evtType, ktime, process, parent, fdName, String.valueOf(fdTypechar == 0 ? ' ' : fdTypechar).trim(), fdNum,
+        return new Syscall(evtType, ktime, process, parent, fdName(), String.valueOf(fdTypechar == 0 ? ' ' : fdTypechar).trim(), fdNum,
                 clientIp, clientPort, serverIp, serverPort, l4proto, rawres, openFlags, Map.copyOf(args));
     }
 

@@ -21,9 +21,9 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decode plus process tracking: each record becomes an event with its process and parent from
- * the cache, as the agent does before any output. Exec events build a new process image
- * (argv strings, exec ids), so this path allocates by design; the figure says how much.
+ * Decode plus process tracking, with the immutable event each lifecycle record becomes for the
+ * outputs (what the agent ships): the new process image a fork or exec makes, plus the event
+ * object. RulesBenchmark measures the same decode and tracking without the shipped event.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

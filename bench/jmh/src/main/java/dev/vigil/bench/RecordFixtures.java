@@ -33,8 +33,9 @@ public abstract class RecordFixtures {
         for (int i = 0; i < PROCESSES; i++) {
             int pid = 1000 + i;
             write(Records.fork(arena, t++, pid, 999, 5));
-            write(Records.exec(arena, t++, pid, 999, 5, "/usr/bin/true", "/bin/true\0--flag\0value", "/home/user/work"));
-            write(Records.exit(arena, t++, pid, t - 1, 0));
+            long exec = t++;
+            write(Records.exec(arena, exec, pid, 999, 5, "/usr/bin/true", "/bin/true\0--flag\0value", "/home/user/work"));
+            write(Records.exit(arena, t++, pid, exec, 0));
         }
         ring = producer.ring();
     }

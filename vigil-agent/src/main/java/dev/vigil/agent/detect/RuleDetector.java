@@ -5,6 +5,7 @@ import dev.vigil.events.alert.Alert;
 import dev.vigil.events.process.ProcessCache;
 import dev.vigil.events.process.ProcessEvent;
 import dev.vigil.events.process.ProcessInfo;
+import dev.vigil.rules.AlertSink;
 import dev.vigil.rules.CompiledRule;
 import dev.vigil.rules.ProcessRuleEvent;
 import dev.vigil.rules.RuleEngine;
@@ -28,6 +29,10 @@ public final class RuleDetector {
     private final RuleEngine engine;
     private final ProcessCache cache;
     private final ProcessRuleEvent view = new ProcessRuleEvent();
+    // Where the current evaluation's matches go: a field, not a captured lambda, so an event that
+    // matches nothing allocates nothing.
+    private Consumer<Event> out;
+    private final AlertSink toOut = (rule, e, context) -> out.accept(alert(rule, e, e.process(), e.parent(), rule.format(e, context)));
 
     public RuleDetector(RuleEngine engine, ProcessCache cache) {
         this.engine = engine;
@@ -41,12 +46,14 @@ public final class RuleDetector {
     /** Evaluates one event; matches go to {@code out}, after the event itself. Nothing is allocated unless a rule matches. */
     public void observe(Event event, Consumer<Event> out) {
         if (!(event instanceof ProcessEvent pe)) return;
-        engine.evaluate(view.wrap(pe), (rule, e, context) -> out.accept(alert(rule, e, pe.process(), pe.parent(), rule.format(e, context))));
+        this.out = out;
+        engine.evaluate(view.wrap(pe), toOut);
     }
 
     /** Evaluates one file, network or privilege event (filled by {@link SyscallStage}); matches go to {@code out}. */
     public void observeSyscall(SyscallEvent event, Consumer<Event> out) {
-        engine.evaluate(event, (rule, e, context) -> out.accept(alert(rule, e, e.process(), e.parent(), rule.format(e, context))));
+        this.out = out;
+        engine.evaluate(event, toOut);
     }
 
     private Alert alert(CompiledRule rule, RuleEvent e, ProcessInfo p, ProcessInfo parent, String output) {

@@ -5,6 +5,8 @@ import dev.vigil.events.process.ProcessCache;
 import dev.vigil.events.process.ProcessInfo;
 import dev.vigil.events.wire.RecordStage;
 import dev.vigil.events.wire.RecordView;
+import dev.vigil.events.wire.BytesCache;
+import dev.vigil.events.wire.IntStringCache;
 import dev.vigil.events.wire.StringCache;
 import dev.vigil.kernel.wire.Wire;
 import dev.vigil.rules.SyscallEvent;
@@ -30,6 +32,11 @@ public final class SyscallStage implements RecordStage {
     private final RuleDetector detector;
     private final SyscallEvent event = new SyscallEvent();
     private final StringCache strings = new StringCache(4096, Wire.SYS_PATH_MAX);
+    // Decoding a record allocates nothing once its texts have been seen: numbers, addresses and
+    // capability sets are made once per value (bench/jmh RulesBenchmark measures it).
+    private final IntStringCache decimal = IntStringCache.decimal(4096);
+    private final IntStringCache caps = new IntStringCache(64, set -> capNames((int) set));
+    private final BytesCache<String> ips = new BytesCache<>(1024, 16, SyscallStage::ip);
     private final LongAdder[] received = new LongAdder[Wire.SK_MAX];
     private final String[] flagNames = new String[64];
     private final String[] modeNames = new String[1 << 12];
@@ -87,7 +94,9 @@ public final class SyscallStage implements RecordStage {
         switch (kind) {
             case Wire.SK_OPEN_READ, Wire.SK_OPEN_WRITE -> {
                 int flags = r.u32(Wire.Syscall.OPEN_FLAGS);
-                e.fd(fd, 'f', path).openFlags(flags).arg("fd", Integer.toString(fd)).arg("name", path).arg("flags", flagNames(flags));
+                // A file outside the process's root (a /proc/PID/root hop): the name it gave, as Falco's fd.name.
+                String name = (r.u16(Wire.Syscall.FLAGS) & Wire.SF_OUTSIDE_ROOT) != 0 && path2 != null ? givenPath(path2, process != null ? process.cwd() : null, path) : path;
+                e.fd(fd, 'f', name).openFlags(flags).arg("fd", decimal.get(fd)).arg("name", name).arg("flags", flagNames(flags));
             }
             case Wire.SK_CONNECT -> {
                 int family = r.u16(Wire.Syscall.FAMILY);
@@ -112,17 +121,17 @@ public final class SyscallStage implements RecordStage {
                 String addr = (family == AF_INET ? ip : "[" + ip + "]") + ":" + port;
                 e.fd(fd, family == AF_INET ? '4' : '6', addr).connection("tcp", null, -1, ip, port);
                 if (kind == Wire.SK_BIND) e.arg("addr", addr);
-                else e.arg("backlog", Long.toString(arg));
+                else e.arg("backlog", decimal.get(arg));
             }
             case Wire.SK_UNLINK -> e.arg("name", path);
             case Wire.SK_SYMLINK -> e.arg("target", path2).arg("linkpath", path);
             case Wire.SK_CHMOD -> e.fd(-1, 'f', path).arg("mode", modeNames(mode)).arg("filename", path);
-            case Wire.SK_SETUID -> e.arg("uid", Long.toString(arg & 0xffffffffL));
-            case Wire.SK_PTRACE -> e.arg("request", ptraceRequest(arg)).arg("pid", Integer.toString(mode));
-            case Wire.SK_MOUNT -> e.arg("dev", path2).arg("dir", path).arg("flags", Long.toString(arg));
+            case Wire.SK_SETUID -> e.arg("uid", decimal.get(arg & 0xffffffffL));
+            case Wire.SK_PTRACE -> e.arg("request", ptraceRequest(arg)).arg("pid", decimal.get(mode));
+            case Wire.SK_MOUNT -> e.arg("dev", path2).arg("dir", path).arg("flags", decimal.get(arg));
             case Wire.SK_BPF -> e.arg("cmd", bpfCmd(arg));
-            case Wire.SK_MEMFD -> e.arg("name", path).arg("flags", Long.toString(arg));
-            case Wire.SK_NAMESPACE -> e.arg(type.equals("setns") ? "nstype" : "flags", Long.toString(arg));
+            case Wire.SK_MEMFD -> e.arg("name", path).arg("flags", decimal.get(arg));
+            case Wire.SK_NAMESPACE -> e.arg(type.equals("setns") ? "nstype" : "flags", decimal.get(arg));
             case Wire.SK_DUP -> {
                 // fd is the new fd (what fd.num reads, as in Falco's dup exit event), typed as the file it now names.
                 int family = r.u16(Wire.Syscall.FAMILY);
@@ -134,19 +143,19 @@ public final class SyscallStage implements RecordStage {
                 } else {
                     e.fd(fd, family == AF_UNIX ? 'u' : fileTypechar(mode), null);
                 }
-                if (arg != -1) e.arg("oldfd", Long.toString(arg));
-                e.arg("newfd", Integer.toString(fd));
+                if (arg != -1) e.arg("oldfd", decimal.get(arg));
+                e.arg("newfd", decimal.get(fd));
             }
             case Wire.SK_RENAME, Wire.SK_LINK -> {
                 // fd.name is the new name: where the file appears, which is what rules on sensitive paths watch.
                 e.fd(-1, 'f', path2).arg("oldpath", path).arg("newpath", path2);
             }
-            case Wire.SK_MKNOD -> e.fd(-1, 'f', path).arg("path", path).arg("mode", fileTypeName(mode) + modeNames(mode)).arg("dev", Long.toString(arg));
+            case Wire.SK_MKNOD -> e.fd(-1, 'f', path).arg("path", path).arg("mode", fileTypeName(mode) + modeNames(mode)).arg("dev", decimal.get(arg));
             case Wire.SK_CHOWN -> e.fd(-1, 'f', path).arg(type.equals("fchownat") ? "pathname" : "path", path)
-                    .arg("uid", Integer.toString((int) arg)).arg("gid", Integer.toString(mode));
-            case Wire.SK_SETGID -> e.arg("gid", Long.toString(arg & 0xffffffffL));
-            case Wire.SK_CAPSET -> e.arg("cap_effective", capNames((int) arg)).arg("cap_permitted", capNames(mode))
-                    .arg("cap_inheritable", capNames(r.u32(Wire.Syscall.OPEN_FLAGS)));
+                    .arg("uid", decimal.get((int) arg)).arg("gid", decimal.get(mode));
+            case Wire.SK_SETGID -> e.arg("gid", decimal.get(arg & 0xffffffffL));
+            case Wire.SK_CAPSET -> e.arg("cap_effective", caps.get((int) arg)).arg("cap_permitted", caps.get(mode))
+                    .arg("cap_inheritable", caps.get(r.u32(Wire.Syscall.OPEN_FLAGS)));
             case Wire.SK_DNS -> {
                 int family = r.u16(Wire.Syscall.FAMILY), len = family == AF_INET ? 4 : 16;
                 e.fd(fd, family == AF_INET ? '4' : '6', null).connection("udp", ip(r, Wire.Syscall.LADDR, len), r.u16(Wire.Syscall.LPORT),
@@ -155,6 +164,13 @@ public final class SyscallStage implements RecordStage {
             default -> { }
         }
         return e;
+    }
+
+    /** A path as the process gave it, made absolute against its working directory; {@code resolved} when that is unknown. */
+    static String givenPath(String given, String cwd, String resolved) {
+        if (given.startsWith("/")) return given;
+        if (cwd == null || cwd.isEmpty()) return resolved;
+        return cwd.endsWith("/") ? cwd + given : cwd + "/" + given;
     }
 
     private static final int SOCK_DGRAM = 2;
@@ -202,10 +218,8 @@ public final class SyscallStage implements RecordStage {
         return sb.toString();
     }
 
-    private static String ip(RecordView r, long offset, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) b[i] = (byte) r.u8(offset + i);
-        return ip(b);
+    private String ip(RecordView r, long offset, int len) {
+        return r.cached(offset, len, ips);
     }
 
     /**
@@ -308,9 +322,10 @@ public final class SyscallStage implements RecordStage {
         };
     }
 
+    private static final String[] BPF_CMDS = {"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM",
+            "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH", "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN"};
+
     static String bpfCmd(long cmd) {
-        String[] names = {"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY",
-                "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH", "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN"};
-        return cmd >= 0 && cmd < names.length ? names[(int) cmd] : Long.toString(cmd);
+        return cmd >= 0 && cmd < BPF_CMDS.length ? BPF_CMDS[(int) cmd] : Long.toString(cmd);
     }
 }

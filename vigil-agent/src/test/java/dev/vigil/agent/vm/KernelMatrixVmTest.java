@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.fail;
  * The real agent (the built vigil-cli jars in a jlink'ed runtime) on a second kernel: Debian's 6.1
  * cloud kernel booted under qemu with {@code lsm=...,bpf}, where BPF LSM, fentry and kprobes work
  * (this project's host kernel refuses all three). {@code scripts/vm/run.sh smoke} boots it; the
- * guest starts the agent, runs {@code /bin/echo vigil-vm-token} three times, stops the agent with
- * SIGTERM and prints the agent's log and the matching events between markers.
+ * guest starts the agent, runs {@code /bin/echo vigil-vm-token} three times, tries the escape
+ * guard's LSM blocking, loads a kernel module (the replay of the default rule Kernel Module Loaded,
+ * which this host's kernel cannot make), stops the agent with SIGTERM and prints the agent's log and
+ * the matching events between markers.
  *
  * <p>Needs the jars of {@code make build} (vigil-cli/target/lib) and takes about a minute, so it
  * runs only on request: {@code make vm-test}, which sets {@code VIGIL_VM_TEST=1}.
@@ -108,9 +110,38 @@ class KernelMatrixVmTest {
                         && a.path("details").path("operation").asText().equals("unlink"));
     }
 
+    /**
+     * The default rule "Kernel Module Loaded" (RuleReplayCases.VM_REPLAYS): this host's kernel has no
+     * module support, the VM's has. The payload loads the kernel package's crc7.ko with insmod (the
+     * vm-host policy sets the guard's module protection to alert) and runs lsmod as the neighbour.
+     */
+    @Test
+    void kernelModuleLoadRaisesTheRuleAndItsNeighbourDoesNot() throws IOException {
+        List<String> module = section("module");
+        assertThat(module).as("module section; console %s", console).contains("module-insmod rc=0", "module crc7 loaded", "module-lsmod rc=0");
+        List<JsonNode> execs = events("module-events", "process_exec");
+        JsonNode insmod = execs.stream().filter(e -> e.path("process").path("args").path(0).asText().equals("/sbin/insmod")).findFirst().orElse(null);
+        JsonNode lsmod = execs.stream().filter(e -> e.path("process").path("args").path(0).asText().equals("/sbin/lsmod")).findFirst().orElse(null);
+        assertThat(insmod).as("the agent saw insmod; module events %s", section("module-events")).isNotNull();
+        assertThat(lsmod).as("the agent saw lsmod (the neighbour); module events %s", section("module-events")).isNotNull();
+        long insmodPid = insmod.path("process").path("pid").asLong(), lsmodPid = lsmod.path("process").path("pid").asLong();
+        List<JsonNode> alerts = events("module-events", "alert").stream().filter(a -> a.path("rule").asText().equals("Kernel Module Loaded")).toList();
+        assertThat(alerts).as("Kernel Module Loaded alerts; console %s", console)
+                .anyMatch(a -> a.path("process").path("pid").asLong() == insmodPid
+                        && a.path("priority").asText().equals("warning")
+                        && (a.path("container").isNull() || a.path("container").isMissingNode())
+                        && a.path("output").asText().contains("proc=insmod")
+                        && a.path("output").asText().contains("/vigil/modules/crc7.ko"))
+                .noneMatch(a -> a.path("process").path("pid").asLong() == lsmodPid);
+    }
+
     private static List<JsonNode> events(String type) throws IOException {
+        return events("events", type);
+    }
+
+    private static List<JsonNode> events(String sectionName, String type) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : section("events")) {
+        for (String line : section(sectionName)) {
             JsonNode e = JSON.readTree(line.strip());
             if (type.equals(e.path("type").asText())) out.add(e);
         }

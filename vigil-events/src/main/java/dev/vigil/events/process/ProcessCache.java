@@ -1,10 +1,8 @@
 package dev.vigil.events.process;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
@@ -13,17 +11,19 @@ import java.util.function.IntPredicate;
  * <p>Bounded: exited processes stay only for a grace period (late events about them, such as a
  * child's exec racing its parent's exit, still find them), live ones are reconciled against /proc
  * when the table nears its cap (an exit missed during a ring overflow must not leak), and past the
- * cap the oldest entries are evicted and counted. Owned by the pipeline thread; sizes and counters
- * may be read from any thread.
+ * cap the oldest images are evicted and counted. Primitive tables throughout, so keeping it
+ * current allocates nothing per record once it has grown to its working size. Owned by the
+ * pipeline thread; sizes and counters may be read from any thread.
  */
 public final class ProcessCache {
-    private record Tombstone(int pid, long execKtime, long exitKtime) {}
-
     private final int maxEntries;
     private final long exitedGraceNanos;
-    private final LinkedHashMap<Integer, ProcessInfo> live = new LinkedHashMap<>();
-    private final HashMap<Integer, ProcessInfo> exited = new HashMap<>();
-    private final ArrayDeque<Tombstone> exitOrder = new ArrayDeque<>();
+    private final PidMap live = new PidMap(1024);
+    private final PidMap exited = new PidMap(1024);
+    // Exits in order, as a ring of (pid, exec time, exit time): the grace period ends oldest first.
+    private int[] exitPid = new int[256];
+    private long[] exitExecKtime = new long[256], exitKtime = new long[256];
+    private int exitHead, exitCount;
     private volatile int liveCount, exitedCount;
     private volatile long evictions, reconciled;
 
@@ -35,14 +35,13 @@ public final class ProcessCache {
 
     /** Records the current image of {@code p.pid()}, replacing whatever image it had. */
     public void put(ProcessInfo p) {
-        live.remove(p.pid());
         live.put(p.pid(), p);
         liveCount = live.size();
     }
 
     /** Adds a process found already running at start, unless an event already told us more. */
     public void putIfAbsent(ProcessInfo p) {
-        if (!live.containsKey(p.pid())) put(p);
+        if (live.get(p.pid()) == null) put(p);
     }
 
     /** The live image of pid, else the most recent exited one still in its grace period. */
@@ -64,8 +63,8 @@ public final class ProcessCache {
         ProcessInfo p = live.remove(pid);
         if (p == null) return null;
         exited.put(pid, p);
-        exitOrder.addLast(new Tombstone(pid, p.execKtime(), exitKtime));
-        if (exitOrder.size() > maxEntries) forgetOldestExited(); // bounded between maintenance passes too
+        if (exitCount == maxEntries) forgetOldestExited(); // bounded between maintenance passes too
+        pushExit(pid, p.execKtime(), exitKtime);
         liveCount = live.size();
         exitedCount = exited.size();
         return p;
@@ -74,31 +73,66 @@ public final class ProcessCache {
     /**
      * Forgets exited processes whose grace period is over at {@code nowKtime}, and keeps the live
      * table under its cap: first by dropping entries whose pid {@code alive} denies, then by
-     * evicting the oldest.
+     * evicting the oldest images.
      */
     public void maintain(long nowKtime, IntPredicate alive) {
-        while (!exitOrder.isEmpty() && exitOrder.peekFirst().exitKtime() + exitedGraceNanos <= nowKtime) forgetOldestExited();
+        while (exitCount > 0 && exitKtime[exitHead] + exitedGraceNanos <= nowKtime) forgetOldestExited();
         if (live.size() > maxEntries * 9L / 10) {
-            for (Iterator<Map.Entry<Integer, ProcessInfo>> it = live.entrySet().iterator(); it.hasNext(); ) {
-                if (!alive.test(it.next().getKey())) {
-                    it.remove();
-                    reconciled++;
-                }
-            }
+            List<ProcessInfo> dead = new ArrayList<>();
+            live.forEach(p -> {
+                if (!alive.test(p.pid())) dead.add(p);
+            });
+            for (ProcessInfo p : dead) live.remove(p.pid());
+            reconciled += dead.size();
         }
-        for (Iterator<Integer> it = live.keySet().iterator(); live.size() > maxEntries && it.hasNext(); ) {
-            it.next();
-            it.remove();
-            evictions++;
-        }
+        if (live.size() > maxEntries) evictOldest(live.size() - maxEntries);
         liveCount = live.size();
         exitedCount = exited.size();
     }
 
+    private void evictOldest(int n) {
+        ProcessInfo[] all = new ProcessInfo[live.size()];
+        int[] at = {0};
+        live.forEach(p -> all[at[0]++] = p);
+        Arrays.sort(all, (a, b) -> Long.compare(a.execKtime(), b.execKtime()));
+        for (int i = 0; i < n; i++) live.remove(all[i].pid());
+        evictions += n;
+    }
+
+    private void pushExit(int pid, long execKtime, long at) {
+        if (exitCount == exitPid.length) {
+            int cap = exitPid.length * 2;
+            exitPid = unwrap(exitPid, cap);
+            exitExecKtime = unwrap(exitExecKtime, cap);
+            exitKtime = unwrap(exitKtime, cap);
+            exitHead = 0;
+        }
+        int tail = (exitHead + exitCount) % exitPid.length;
+        exitPid[tail] = pid;
+        exitExecKtime[tail] = execKtime;
+        exitKtime[tail] = at;
+        exitCount++;
+    }
+
+    private int[] unwrap(int[] ring, int cap) {
+        int[] out = new int[cap];
+        for (int i = 0; i < exitCount; i++) out[i] = ring[(exitHead + i) % ring.length];
+        return out;
+    }
+
+    private long[] unwrap(long[] ring, int cap) {
+        long[] out = new long[cap];
+        for (int i = 0; i < exitCount; i++) out[i] = ring[(exitHead + i) % ring.length];
+        return out;
+    }
+
     private void forgetOldestExited() {
-        Tombstone t = exitOrder.removeFirst();
-        ProcessInfo p = exited.get(t.pid());
-        if (p != null && p.execKtime() == t.execKtime()) exited.remove(t.pid());
+        int pid = exitPid[exitHead];
+        long execKtime = exitExecKtime[exitHead];
+        exitHead = (exitHead + 1) % exitPid.length;
+        exitCount--;
+        ProcessInfo p = exited.get(pid);
+        if (p != null && p.execKtime() == execKtime) exited.remove(pid);
     }
 
     public int liveCount() {

@@ -46,7 +46,12 @@ public sealed interface ProcessEvent extends Event {
 
         /** Exit code for a normal exit, -1 when a signal ended the process. */
         public int exitCode() {
-            return signal() == 0 ? (status >> 8) & 0xff : -1;
+            return exitCode(status);
+        }
+
+        /** The exit code a raw wait status gives, -1 when a signal ended the process. */
+        public static int exitCode(int status) {
+            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1;
         }
 
         /** Number of the signal that ended the process, 0 for a normal exit. */

@@ -95,6 +95,27 @@ public final class RecordView {
         return cache.intern(segment, base + offset, len);
     }
 
+    /** The value a cache keeps for these bytes (made once per distinct bytes). */
+    public <V> V cached(long offset, int len, BytesCache<V> cache) {
+        return cache.get(segment, base + offset, len);
+    }
+
+    /** A cache of NUL-separated string lists (argv): the same bytes give the same unmodifiable list. */
+    public static BytesCache<List<String>> nulSeparatedCache(int slots, int maxLength) {
+        return new BytesCache<>(slots, maxLength, bytes -> {
+            List<String> out = new ArrayList<>(4);
+            int from = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == 0) {
+                    out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                    from = i + 1;
+                }
+            }
+            if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+            return List.copyOf(out);
+        });
+    }
+
     /** NUL-separated strings, e.g. argv; a trailing NUL does not make an empty last element. */
     public List<String> nulSeparated(long offset, int len) {
         List<String> out = new ArrayList<>(4);

@@ -124,7 +124,7 @@ public final class Wire {
             "setuid", "ptrace", "mount", "module", "bpf", "memfd", "namespace", "accept", "bind", "listen", "dup", "rename", "link",
             "mknod", "chown", "setgid", "capset", "dns");
     // VIGIL_SF_*
-    public static final int SF_PATH_TRUNCATED = 1, SF_PATH2_TRUNCATED = 2, SF_PATH_FROM_USER = 4, SYS_PATH_MAX = 512;
+    public static final int SF_PATH_TRUNCATED = 1, SF_PATH2_TRUNCATED = 2, SF_PATH_FROM_USER = 4, SF_OUTSIDE_ROOT = 8, SYS_PATH_MAX = 512;
 
     /** struct vigil_syscall_event: a file, network or privilege syscall for the rules. */
     public static final class Syscall {
