@@ -40,10 +40,14 @@ _Static_assert(sizeof(struct vigil_syscall_event) + 2 * VIGIL_SYS_PATH_MAX < VIG
 #define VIGIL_DNS_PORT 53
 
 #define VIGIL_DNS_QNAME_MAX 128
+/* Component fingerprints one open's filter walk keeps (at most VIGIL_PATH_DEPTH are used). */
+#define VIGIL_SYS_FP_MAX 64
 
 struct vigil_sys_scratch {
 	__u8 rec[VIGIL_SREC_AREA];
 	struct vigil_path_buf path;
+	__u64 fps[VIGIL_SYS_FP_MAX]; /* the open filter's component fingerprints, leaf first */
+	__u8 dchunk[128];            /* the open filter's read of one dentry (VIGIL_SYS_DCHUNK) */
 	__u8 dns[VIGIL_DNS_QNAME_MAX]; /* the query's bytes after its 12-byte header */
 };
 
@@ -179,136 +183,297 @@ static __always_inline struct file *vigil_sys_file(__u32 fd)
 
 /* ---------------------------------------------------------------- opens */
 
-#define VIGIL_SYS_FNV_OFFSET 0xcbf29ce484222325ULL
-#define VIGIL_SYS_FNV_PRIME 0x100000001b3ULL
+/*
+ * The open filter decides before any path string exists. One walk up the dentries and mounts,
+ * step for step as vigil_path_build's (same stops: the task's root, a namespace root, a detached
+ * mount, a dentry in no tree), fingerprints each component it would have written from its length
+ * and its first and last 8 bytes (vigil_pathfp.h); the fingerprints of the component-boundary
+ * prefixes are then folded root to leaf. Each fingerprint is tested against the bloom filter (bits in one array
+ * value: no helper call), and only a hit costs a hash lookup for the entry's classes. The path
+ * string is built afterwards, for the opens that are sent.
+ */
+_Static_assert(VIGIL_PATH_DEPTH <= VIGIL_SYS_FP_MAX, "a walk's components fit");
 
-struct vigil_sys_path_match {
-	const char *buf; /* the path, len bytes */
-	__u32 len;
-	__u64 prefix;    /* hash of the bytes so far */
-	__u64 comp;      /* hash of the current component */
-	__u32 classes;   /* VIGIL_OPEN_* bits of the entries met */
+/*
+ * Reads are what an open costs here (each bpf_probe_read_kernel is a helper call), so each is
+ * made to count: one read of a dentry from d_parent on gives its parent, its name's length and
+ * pointer and, for a name stored in the dentry itself (d_shortname, d_iname: up to 31 or 39
+ * bytes, nearly every name), the name's bytes; one read of a mount gives its parent, its
+ * mountpoint and its root. The layouts are CO-RE offsets; a kernel where the fields do not lie
+ * within one read takes one read per field.
+ */
+#define VIGIL_SYS_DCHUNK 96
+
+/* Kernels before 6.14 keep short names in d_iname. */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 vigil_sys_inline_name_off(void)
+{
+	if (bpf_core_field_exists(struct dentry, d_shortname))
+		return bpf_core_field_offset(struct dentry, d_shortname);
+	return bpf_core_field_offset(struct dentry___iname, d_iname);
+}
+
+struct vigil_sys_fp_walk {
+	__u64 *fps;               /* the scratch's component fingerprints, leaf first */
+	__u8 *chunk;              /* the scratch's VIGIL_SYS_DCHUNK + 32 bytes for one dentry */
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct mount *mnt_parent; /* of mnt */
+	struct dentry *mnt_mountpoint;
+	struct dentry *mnt_root;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 n;                  /* components fingerprinted */
+	bool done;
+	bool at_root;             /* the walk met the task's root (else the file lies outside it) */
+	bool unsure;              /* a name could not be read: no verdict, the open is sent */
 };
 
-static __always_inline void vigil_sys_path_lookup(struct vigil_sys_path_match *m, __u32 type, __u64 hash)
+/* mnt's parent, mountpoint and root, in one read where the layout allows. */
+static __always_inline bool vigil_sys_mount_read(struct vigil_sys_fp_walk *w, struct mount *mnt)
 {
-	struct vigil_sys_path_key key = { .type = type, .hash = hash };
+	__u32 lo = bpf_core_field_offset(struct mount, mnt_parent);
+	__u32 mp = bpf_core_field_offset(struct mount, mnt_mountpoint);
+	__u32 rt = bpf_core_field_offset(struct mount, mnt) + bpf_core_field_offset(struct vfsmount, mnt_root);
+	__u64 m[4] = {};
+
+	w->mnt = mnt;
+	if (mp == lo + 8 && rt == lo + 16) {
+		if (bpf_probe_read_kernel(m, 24, (void *)mnt + lo))
+			return false;
+		w->mnt_parent = (void *)m[0];
+		w->mnt_mountpoint = (void *)m[1];
+		w->mnt_root = (void *)m[2];
+		return true;
+	}
+	w->mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+	w->mnt_mountpoint = BPF_CORE_READ(mnt, mnt_mountpoint);
+	w->mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	return true;
+}
+
+/* The fingerprint of dentry's name and its parent; false when they could not be read. */
+static __always_inline bool vigil_sys_fp_dentry(struct vigil_sys_fp_walk *w, struct dentry *dentry, __u64 *fp,
+						struct dentry **parent)
+{
+	__u32 lo = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 qlen = bpf_core_field_offset(struct dentry, d_name) + bpf_core_field_offset(struct qstr, len);
+	__u32 qname = bpf_core_field_offset(struct dentry, d_name) + bpf_core_field_offset(struct qstr, name);
+	__u32 in = vigil_sys_inline_name_off();
+	__u8 *c = w->chunk;
+	const unsigned char *name;
+	__u64 first = 0, last = 0;
+	__u32 len, at;
+
+	if (qlen >= lo && qlen + 4 <= lo + VIGIL_SYS_DCHUNK && qname >= lo && qname + 8 <= lo + VIGIL_SYS_DCHUNK &&
+	    in >= lo && in + 8 <= lo + VIGIL_SYS_DCHUNK) {
+		if (bpf_probe_read_kernel(c, VIGIL_SYS_DCHUNK, (void *)dentry + lo))
+			return false;
+		*parent = *(struct dentry **)c;
+		len = *(__u32 *)(c + (qlen - lo));
+		name = *(const unsigned char **)(c + (qname - lo));
+		if (len > VIGIL_NAME_MAX)
+			return false;
+		/* A name in the dentry itself: its bytes came with the read. */
+		if ((void *)name == (void *)dentry + in && in - lo + len <= VIGIL_SYS_DCHUNK) {
+			first = *(__u64 *)(c + (in - lo));
+			if (len < 8) {
+				first &= (1ULL << (len * 8)) - 1;
+			} else if (len > 8) {
+				at = vigil_sys_bound(in - lo + len - 8, VIGIL_SYS_DCHUNK * 2 - 1);
+				if (at > VIGIL_SYS_DCHUNK - 8)
+					return false;
+				last = *(__u64 *)(c + at);
+			}
+			*fp = vigil_fp_component(first, last, len);
+			return true;
+		}
+	} else {
+		*parent = BPF_CORE_READ(dentry, d_parent);
+		len = BPF_CORE_READ(dentry, d_name.len);
+		name = BPF_CORE_READ(dentry, d_name.name);
+		if (len > VIGIL_NAME_MAX)
+			return false;
+	}
+	if (len >= 8) {
+		if (bpf_probe_read_kernel(&first, 8, name))
+			return false;
+		if (len > 8 && bpf_probe_read_kernel(&last, 8, name + len - 8))
+			return false;
+	} else if (bpf_probe_read_kernel(&first, vigil_sys_bound(len, 7), name)) {
+		return false;
+	}
+	*fp = vigil_fp_component(first, last, len);
+	return true;
+}
+
+/* One step up, as vigil_path_step takes it (the fs_only mode aside). */
+static int vigil_sys_fp_step(__u32 index, void *ctx)
+{
+	struct vigil_sys_fp_walk *w = ctx;
+	struct dentry *dentry = w->dentry;
+	struct mount *mnt = w->mnt, *up;
+	struct dentry *parent = 0;
+	__u64 fp;
+
+	if (dentry == w->root_dentry && (void *)vigil_mount_vfs(mnt) == (void *)w->root_mnt) {
+		w->at_root = true;
+		goto done;
+	}
+	if (dentry == w->mnt_root) {
+		up = w->mnt_parent;
+		/* A namespace root, a detached or an internal mount is its own parent. */
+		if (!up || up == mnt)
+			goto done;
+		w->dentry = w->mnt_mountpoint;
+		if (!vigil_sys_mount_read(w, up)) {
+			w->unsure = true;
+			goto done;
+		}
+		return 0;
+	}
+	if (!vigil_sys_fp_dentry(w, dentry, &fp, &parent)) {
+		w->unsure = true;
+		goto done;
+	}
+	w->fps[vigil_sys_bound(w->n, VIGIL_SYS_FP_MAX - 1)] = fp;
+	w->n++;
+	/* A dentry in no tree: its name was the whole path. */
+	if (!parent || dentry == parent)
+		goto done;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = true;
+	return 1;
+}
+
+static __always_inline bool vigil_sys_bloom_has(const struct vigil_sys_path_bloom *bloom, __u64 fp, int component)
+{
+	__u32 a = vigil_fp_bit(fp, component, 0), b = vigil_fp_bit(fp, component, 1);
+
+	return (bloom->words[vigil_sys_bound(a >> 6, VIGIL_FP_BLOOM_WORDS - 1)] >> (a & 63)) &
+	       (bloom->words[vigil_sys_bound(b >> 6, VIGIL_FP_BLOOM_WORDS - 1)] >> (b & 63)) & 1;
+}
+
+static __always_inline __u32 vigil_sys_path_lookup(__u32 type, __u64 fp)
+{
+	struct vigil_sys_path_key key = { .type = type, .hash = fp };
 	__u32 *v = bpf_map_lookup_elem(&vigil_syscall_paths, &key);
 
-	if (v)
-		m->classes |= *v;
+	return v ? *v : 0;
 }
 
-static int vigil_sys_path_step(__u32 i, void *ctx)
+/*
+ * The VIGIL_OPEN_* classes of the path entries the path of (d, mnt) meets, as the task sees it;
+ * every class when the walk could not finish (too deep, a name it could not read) or ended
+ * outside the task's root.
+ */
+static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, struct dentry *root_dentry,
+						  struct vfsmount *root_mnt, struct dentry *d, struct vfsmount *mnt)
 {
-	struct vigil_sys_path_match *m = ctx;
-	__u8 c;
-
-	if (i >= m->len)
-		return 1;
-	if (bpf_probe_read_kernel(&c, 1, m->buf + (i & (VIGIL_PATH_MAX - 1))))
-		return 1;
-	if (c == '/') {
-		/* A component ends: the path up to here is a candidate prefix, the component a candidate name. */
-		if (i > 0) {
-			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_PREFIX, m->prefix);
-			vigil_sys_path_lookup(m, VIGIL_SYS_PATH_COMPONENT, m->comp);
-		}
-		m->comp = VIGIL_SYS_FNV_OFFSET;
-	} else {
-		m->comp = (m->comp ^ c) * VIGIL_SYS_FNV_PRIME;
-	}
-	m->prefix = (m->prefix ^ c) * VIGIL_SYS_FNV_PRIME;
-	return 0;
-}
-
-/* The VIGIL_OPEN_* classes of the path entries the path (s->path, len bytes at its end) meets. */
-static __always_inline __u32 vigil_sys_path_classes(struct vigil_sys_scratch *s, __u32 len)
-{
-	struct vigil_sys_path_match m = {
-		.buf = &s->path.b[(VIGIL_PATH_MAX - len) & (VIGIL_PATH_MAX - 1)],
-		.len = len,
-		.prefix = VIGIL_SYS_FNV_OFFSET,
-		.comp = VIGIL_SYS_FNV_OFFSET,
+	__u32 zero = 0, classes = 0, n, i;
+	const struct vigil_sys_path_bloom *bloom = bpf_map_lookup_elem(&vigil_syscall_path_bloom, &zero);
+	struct vigil_sys_fp_walk w = {
+		.fps = s->fps,
+		.chunk = s->dchunk,
+		.dentry = d,
+		.root_dentry = root_dentry,
+		.root_mnt = root_mnt,
 	};
+	__u64 prefix = VIGIL_FP_SEED, fp;
 
-	bpf_loop(VIGIL_PATH_MAX, vigil_sys_path_step, &m, 0);
-	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_PREFIX, m.prefix);
-	vigil_sys_path_lookup(&m, VIGIL_SYS_PATH_COMPONENT, m.comp);
-	return m.classes;
+	if (!bloom || !vigil_sys_mount_read(&w, vigil_real_mount(mnt)))
+		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	bpf_loop(VIGIL_PATH_DEPTH, vigil_sys_fp_step, &w, 0);
+	/*
+	 * Outside the task's root (vigil_path_build_at's outside) the rules read the path as given,
+	 * which the entries were not matched on: sent (rare).
+	 */
+	if (!w.done || w.unsure || !w.at_root)
+		return VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
+	n = w.n;
+	/* Root to leaf: s->fps[n - 1] is the first component. */
+	for (i = 0; i < VIGIL_SYS_FP_MAX; i++) {
+		if (i >= n)
+			break;
+		fp = s->fps[vigil_sys_bound(n - 1 - i, VIGIL_SYS_FP_MAX - 1)];
+		if (vigil_sys_bloom_has(bloom, fp, 1))
+			classes |= vigil_sys_path_lookup(VIGIL_SYS_PATH_COMPONENT, fp);
+		prefix = vigil_fp_prefix(prefix, fp);
+		if (vigil_sys_bloom_has(bloom, prefix, 0))
+			classes |= vigil_sys_path_lookup(VIGIL_SYS_PATH_PREFIX, prefix);
+	}
+	return classes;
 }
 
 /*
  * The kernel clears O_CREAT, O_EXCL and O_TRUNC from a file's f_flags once it is open, but the
- * rules read them (truncated logs, created dot files): the entry keeps what was asked for, per
- * thread, and the exit adds it back.
+ * rules read them (truncated logs, created dot files). The exit still has what was asked for:
+ * the task's saved user registers hold the syscall's arguments until it returns to user space.
+ * Read only for an open that is sent (no entry program, no per-thread map).
  */
 #define VIGIL_O_CREATION (0100 | 0200 | 01000) /* O_CREAT | O_EXCL | O_TRUNC */
+#define VIGIL_NR_OPEN 2
+#define VIGIL_NR_CREAT 85
+#define VIGIL_NR_OPENAT 257
+#define VIGIL_NR_OPENAT2 437
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, __u32);
-} vigil_sys_open_asked SEC(".maps");
-
-static __always_inline int vigil_sys_open_enter(__u32 flags)
+static __always_inline __u32 vigil_sys_asked_flags(__u32 nr)
 {
-	__u32 zero = 0, tid;
-	struct vigil_syscall_filter *f = bpf_map_lookup_elem(&vigil_syscall_filter, &zero);
-
-	if (!f || !(f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE)) || !(flags & VIGIL_O_CREATION))
-		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	flags &= VIGIL_O_CREATION;
-	bpf_map_update_elem(&vigil_sys_open_asked, &tid, &flags, BPF_ANY);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_openat")
-int vigil_sys_openat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return vigil_sys_open_enter((__u32)ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_open")
-int vigil_sys_open_enter_legacy(struct trace_event_raw_sys_enter *ctx)
-{
-	return vigil_sys_open_enter((__u32)ctx->args[1]);
-}
-
-SEC("tp/syscalls/sys_enter_creat")
-int vigil_sys_creat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return vigil_sys_open_enter(0100 | 01000);
-}
-
-/* openat2 passes a struct open_how whose first member is the flags. */
-SEC("tp/syscalls/sys_enter_openat2")
-int vigil_sys_openat2_enter(struct trace_event_raw_sys_enter *ctx)
-{
+	struct pt_regs *regs;
 	__u64 flags = 0;
 
-	if (bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[2]))
-		return 0;
-	return vigil_sys_open_enter((__u32)flags);
+	if (nr == VIGIL_NR_CREAT)
+		return 0100 | 01000;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (nr == VIGIL_NR_OPEN)
+		flags = BPF_CORE_READ(regs, si);
+	else if (nr == VIGIL_NR_OPENAT)
+		flags = BPF_CORE_READ(regs, dx);
+	else if (nr == VIGIL_NR_OPENAT2) /* struct open_how, whose first member is the flags */
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)BPF_CORE_READ(regs, dx));
+	return (__u32)flags & VIGIL_O_CREATION;
 }
 
-static __always_inline __u32 vigil_sys_asked_flags(void)
+/* What the open filter reads of the opened file, in one read where the layout allows. */
+struct vigil_sys_file_bits {
+	struct inode *inode;
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+	__u32 flags;
+};
+
+#define VIGIL_SYS_FCHUNK 64
+
+static __always_inline bool vigil_sys_file_read(struct file *file, struct vigil_sys_file_bits *b)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u32 *asked = bpf_map_lookup_elem(&vigil_sys_open_asked, &tid);
-	__u32 flags = 0;
+	__u32 oi = bpf_core_field_offset(struct file, f_inode);
+	__u32 of = bpf_core_field_offset(struct file, f_flags);
+	__u32 op = bpf_core_field_offset(struct file, f_path);
+	__u32 lo = oi < of ? (oi < op ? oi : op) : (of < op ? of : op);
+	__u64 c[VIGIL_SYS_FCHUNK / 8] = {};
 
-	if (asked) {
-		flags = *asked;
-		bpf_map_delete_elem(&vigil_sys_open_asked, &tid);
+	if (oi + 8 <= lo + VIGIL_SYS_FCHUNK && of + 4 <= lo + VIGIL_SYS_FCHUNK && op + 16 <= lo + VIGIL_SYS_FCHUNK &&
+	    (oi - lo) % 8 == 0 && (of - lo) % 4 == 0 && (op - lo) % 8 == 0) {
+		if (bpf_probe_read_kernel(c, VIGIL_SYS_FCHUNK, (void *)file + lo))
+			return false;
+		b->inode = (void *)c[(oi - lo) / 8];
+		b->flags = ((__u32 *)c)[(of - lo) / 4];
+		b->mnt = (void *)c[(op - lo) / 8];
+		b->dentry = (void *)c[(op - lo) / 8 + 1];
+		return true;
 	}
-	return flags;
+	b->inode = BPF_CORE_READ(file, f_inode);
+	b->flags = BPF_CORE_READ(file, f_flags);
+	b->mnt = BPF_CORE_READ(file, f_path.mnt);
+	b->dentry = BPF_CORE_READ(file, f_path.dentry);
+	return true;
 }
 
-#define VIGIL_NR_OPEN 2   /* x86_64 */
-#define VIGIL_NR_CREAT 85
 #define VIGIL_AT_FDCWD -100
 
 /*
@@ -347,9 +512,13 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	const __u64 open_bits = (1ULL << VIGIL_SK_OPEN_READ) | (1ULL << VIGIL_SK_OPEN_WRITE);
 	struct vigil_sys_scratch *s;
 	struct vigil_syscall_event *ev;
-	struct file *file;
+	struct vigil_sys_file_bits fb;
+	struct task_struct *t;
+	struct fdtable *fdt;
+	void *fds;
+	struct file *file = 0;
 	struct inode *inode;
-	__u32 flags, classes, wanted, len, kind, asked;
+	__u32 flags, classes, wanted, len, kind;
 	bool truncated = false, outside = false;
 	long ret = ctx->ret;
 
@@ -358,14 +527,22 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 		vigil_count(&vigil_syscall_counts, VIGIL_SK_MAX + VIGIL_SK_OPEN_READ);
 		return 0;
 	}
-	asked = vigil_sys_asked_flags();
 	/* The rules read opens that happened. */
 	if (ret < 0)
 		return 0;
-	file = vigil_sys_file((__u32)ret);
-	if (!file)
+	/*
+	 * The task as a BTF pointer: its files, fd table and root are plain loads, not helper calls;
+	 * only the fd array's slot (an array of pointers, which BTF does not type) needs a read.
+	 */
+	t = bpf_get_current_task_btf();
+	fdt = t->files->fdt;
+	if ((__u32)ret >= fdt->max_fds)
 		return 0;
-	flags = BPF_CORE_READ(file, f_flags) | asked;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)fds + (__u64)(__u32)ret * sizeof(file)) || !file ||
+	    !vigil_sys_file_read(file, &fb))
+		return 0;
+	flags = fb.flags;
 	/* O_RDWR is both a read and a write, as Falco's evt.is_open_read/is_open_write say. */
 	classes = (flags & 3) == 0 ? VIGIL_OPEN_READ : (flags & 3) == 1 ? VIGIL_OPEN_WRITE : VIGIL_OPEN_READ | VIGIL_OPEN_WRITE;
 	if (!(f->kinds & (1ULL << VIGIL_SK_OPEN_READ)))
@@ -378,16 +555,16 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	s = bpf_map_lookup_elem(&vigil_sys_scratch, &zero);
 	if (!s)
 		return 0;
-	len = vigil_sys_build(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), &truncated, &outside);
 	wanted = classes & f->open_any;
-	/* Classes no rule reads on every path: only paths some rule names. */
+	/* Classes no rule reads on every path: only paths some rule names, decided before the path is built. */
 	if (classes & ~wanted)
-		wanted |= classes & vigil_sys_path_classes(s, len);
-	/* Outside the root the rules read the given path, which the path table was not matched on: sent (rare). */
-	if (outside)
-		wanted = classes;
+		wanted |= classes & vigil_sys_path_classes(s, t->fs->root.dentry, t->fs->root.mnt, fb.dentry, fb.mnt);
 	if (!wanted)
 		goto filtered;
+	/* What was asked for, as the entry would have kept it: only when some rule reads writes. */
+	if (f->kinds & (1ULL << VIGIL_SK_OPEN_WRITE))
+		flags |= vigil_sys_asked_flags((__u32)ctx->id);
+	len = vigil_sys_build(s, fb.dentry, fb.mnt, &truncated, &outside);
 	if (!(wanted & VIGIL_OPEN_READ))
 		kind = VIGIL_SK_OPEN_WRITE;
 	ev = vigil_sys_begin(&s, kind, (__u32)ctx->id);
@@ -396,7 +573,7 @@ static __always_inline int vigil_sys_opened(struct trace_event_raw_sys_exit *ctx
 	ev->ret = ret;
 	ev->fd = (__s32)ret;
 	ev->open_flags = flags;
-	inode = BPF_CORE_READ(file, f_inode);
+	inode = fb.inode; /* a local: BPF_CORE_READ would relocate fb's own member too */
 	ev->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
 	vigil_sys_put_path(s, ev, len, truncated);
 	if (outside)

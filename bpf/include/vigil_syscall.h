@@ -11,6 +11,7 @@
 #define VIGIL_SYSCALL_H
 
 #include "vigil_common.h"
+#include "vigil_pathfp.h"
 
 /* What a record is about; one bit each in vigil_syscall_filter.kinds. */
 enum vigil_sys_kind {
@@ -84,7 +85,9 @@ struct vigil_syscall_filter {
 /*
  * Paths some open rule can match (OpenPaths in vigil-rules): an open of a class not in
  * open_any is sent when a component-boundary prefix of its path (or all of it) or one of its
- * components hashes to an entry whose value has the class's bit.
+ * components has a fingerprint (vigil_pathfp.h) that is an entry whose value has the class's
+ * bit. The open program tests each fingerprint against vigil_syscall_path_bloom first (two bits
+ * per entry, set by the agent from the same entries) and looks up the hash only on a hit.
  */
 #define VIGIL_SYS_PATH_PREFIX    1
 #define VIGIL_SYS_PATH_COMPONENT 2
@@ -93,7 +96,7 @@ struct vigil_syscall_filter {
 struct vigil_sys_path_key {
 	__u32 type;     /* VIGIL_SYS_PATH_* */
 	__u32 reserved;
-	__u64 hash;     /* FNV-1a 64 of the bytes, no trailing slash, no NUL */
+	__u64 hash;     /* the prefix's or component's fingerprint (vigil_pathfp.h) */
 };
 
 struct {
@@ -102,6 +105,18 @@ struct {
 	__type(key, struct vigil_sys_path_key);
 	__type(value, __u32); /* VIGIL_OPEN_* */
 } vigil_syscall_paths SEC(".maps");
+
+/* Index 0: bit vigil_fp_bit(hash, type == COMPONENT, 0 and 1) is set for each vigil_syscall_paths key. */
+struct vigil_sys_path_bloom {
+	__u64 words[VIGIL_FP_BLOOM_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_sys_path_bloom);
+} vigil_syscall_path_bloom SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

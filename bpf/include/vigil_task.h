@@ -66,17 +66,52 @@ static __always_inline void vigil_task_creds(struct task_struct *t, struct vigil
 	bpf_core_read(&c->cap_effective, sizeof(c->cap_effective), &cred->cap_effective);
 }
 
+/*
+ * The struct file behind fd in a files_struct, or NULL (closed, out of range). Every open pays
+ * for this (the syscalls sensor and the file guard), so it reads as little as it can: the fdt
+ * pointer and the fdtable embedded right after it (the table of a task with up to 64 fds) in one
+ * read, then the file pointer. Kernels with another layout take one read per field.
+ */
+static __always_inline struct file *vigil_files_file(struct files_struct *files, __u32 fd)
+{
+	__u32 o_fdt = bpf_core_field_offset(struct files_struct, fdt);
+	__u32 o_tab = bpf_core_field_offset(struct files_struct, fdtab);
+	__u32 o_max = bpf_core_field_offset(struct fdtable, max_fds);
+	__u32 o_fd = bpf_core_field_offset(struct fdtable, fd);
+	struct {
+		struct fdtable *fdt;
+		__u32 max_fds;
+		__u32 pad;
+		struct file **fd;
+	} c = {};
+	struct fdtable *fdt;
+	struct file *f = 0;
+
+	if (!files)
+		return 0;
+	if (o_tab == o_fdt + 8 && o_max == 0 && o_fd == 8) {
+		if (bpf_probe_read_kernel(&c, sizeof(c), (void *)files + o_fdt))
+			return 0;
+		/* A table grown past the embedded one: read its head. */
+		if ((void *)c.fdt != (void *)files + o_tab &&
+		    (!c.fdt || bpf_probe_read_kernel(&c.max_fds, 16, c.fdt)))
+			return 0;
+	} else {
+		fdt = BPF_CORE_READ(files, fdt);
+		c.max_fds = BPF_CORE_READ(fdt, max_fds);
+		c.fd = BPF_CORE_READ(fdt, fd);
+	}
+	if (fd >= c.max_fds)
+		return 0;
+	/* A plain read: c is a local struct, not one CO-RE relocates. */
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)c.fd + (__u64)fd * sizeof(f));
+	return f;
+}
+
 /* The struct file behind a task's fd, or NULL (closed, out of range). */
 static __always_inline struct file *vigil_task_file(struct task_struct *t, __u32 fd)
 {
-	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
-	__u32 max = BPF_CORE_READ(t, files, fdt, max_fds);
-	struct file *f = 0;
-
-	if (fd >= max)
-		return 0;
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
-	return f;
+	return vigil_files_file(BPF_CORE_READ(t, files), fd);
 }
 
 static __always_inline bool vigil_is_runc(const char *s)

@@ -5,6 +5,7 @@ import dev.vigil.kernel.BpfMap;
 import dev.vigil.kernel.BpfObject;
 import dev.vigil.kernel.probe.Feature;
 import dev.vigil.kernel.probe.KernelFeatures;
+import dev.vigil.kernel.wire.PathFingerprint;
 import dev.vigil.kernel.wire.Wire;
 
 import java.lang.foreign.Arena;
@@ -29,9 +30,9 @@ public final class CoreMaps implements AutoCloseable {
             "vigil_guard_host_ns", "vigil_guard_parents");
     /** The syscalls sensor's filter and counters (bpf/include/vigil_syscall.h): they outlive a reload of the sensor. */
     public static final String SYSCALL_FILTER = "vigil_syscall_filter", SYSCALL_COUNTS = "vigil_syscall_counts",
-            SYSCALL_PATHS = "vigil_syscall_paths";
+            SYSCALL_PATHS = "vigil_syscall_paths", SYSCALL_PATH_BLOOM = "vigil_syscall_path_bloom";
     private static final List<String> SHARED = java.util.stream.Stream.concat(Stream.of(RING, RING_DROPS, ERRORS, CONFIG, PROCS,
-                    SYSCALL_FILTER, SYSCALL_COUNTS, SYSCALL_PATHS),
+                    SYSCALL_FILTER, SYSCALL_COUNTS, SYSCALL_PATHS, SYSCALL_PATH_BLOOM),
             GUARD_MAPS.stream()).toList();
 
     private final BpfObject object;
@@ -128,20 +129,26 @@ public final class CoreMaps implements AutoCloseable {
     /**
      * Sets which syscall kinds (bit 1 << Wire.SK_*) the kernel sends (the rest stop at the programs'
      * first lookup), which open classes (Wire.OPEN_*) it sends on any path, and for the other
-     * classes the path entries (key: Wire.SYS_PATH_* type and FNV-1a hash) that let an open through.
-     * Called once, before the syscalls sensor loads.
+     * classes the path entries (key: Wire.SYS_PATH_* type and PathFingerprint) that let an open
+     * through, with the bloom filter the kernel tests before it looks an entry up. Called once,
+     * before the syscalls sensor loads.
      */
     public void setSyscallFilter(long kinds, int openAny, java.util.Map<PathEntry, Integer> paths) {
         if (paths.size() > Wire.SYS_PATHS_MAX) throw new IllegalArgumentException(paths.size() + " open path entries; the kernel holds " + Wire.SYS_PATHS_MAX);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(Wire.SysPathKey.LAYOUT), value = arena.allocate(JAVA_INT);
+            long[] bloom = new long[PathFingerprint.BLOOM_WORDS];
             for (var e : paths.entrySet()) {
+                if (e.getValue() != 0) PathFingerprint.addToBloom(bloom, e.getKey().hash(), e.getKey().type() == Wire.SYS_PATH_COMPONENT);
                 key.fill((byte) 0);
                 key.set(JAVA_INT, Wire.SysPathKey.TYPE, e.getKey().type());
                 key.set(JAVA_LONG, Wire.SysPathKey.HASH, e.getKey().hash());
                 value.set(JAVA_INT, 0, e.getValue());
                 object.map(SYSCALL_PATHS).update(key, value, BpfMap.BPF_ANY);
             }
+            MemorySegment bits = arena.allocate(Wire.SysPathBloom.LAYOUT);
+            MemorySegment.copy(bloom, 0, bits, JAVA_LONG, Wire.SysPathBloom.WORDS, bloom.length);
+            object.map(SYSCALL_PATH_BLOOM).update(arena.allocateFrom(JAVA_INT, 0), bits, BpfMap.BPF_ANY);
             MemorySegment filter = arena.allocate(Wire.SyscallFilter.LAYOUT);
             filter.set(JAVA_LONG, Wire.SyscallFilter.KINDS, kinds);
             filter.set(JAVA_INT, Wire.SyscallFilter.OPEN_ANY, openAny);
@@ -149,21 +156,17 @@ public final class CoreMaps implements AutoCloseable {
         }
     }
 
-    /** One vigil_syscall_paths key: a component-boundary path prefix or a path component, by FNV-1a 64 hash. */
+    /**
+     * One vigil_syscall_paths key: a component-boundary path prefix or a path component, by its
+     * fingerprint (PathFingerprint, as bpf/include/vigil_pathfp.h computes it in the kernel).
+     */
     public record PathEntry(int type, long hash) {
         public static PathEntry prefix(String path) {
-            return new PathEntry(Wire.SYS_PATH_PREFIX, fnv(path));
+            return new PathEntry(Wire.SYS_PATH_PREFIX, PathFingerprint.path(path));
         }
 
         public static PathEntry component(String name) {
-            return new PathEntry(Wire.SYS_PATH_COMPONENT, fnv(name));
-        }
-
-        /** FNV-1a 64 over the UTF-8 bytes, as bpf/syscalls.bpf.c hashes the path it resolved. */
-        public static long fnv(String s) {
-            long h = 0xcbf29ce484222325L;
-            for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
-            return h;
+            return new PathEntry(Wire.SYS_PATH_COMPONENT, PathFingerprint.component(name));
         }
     }
 

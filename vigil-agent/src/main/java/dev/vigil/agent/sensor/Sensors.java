@@ -70,11 +70,7 @@ public final class Sensors {
 
     public static final SensorSpec SYSCALLS = new SensorSpec("syscalls", "file, network and privilege syscalls for the detection rules, filtered in the kernel by what the rules read", "syscalls",
             List.of(
-                    new ProgramSpec("vigil_sys_openat_enter", "sys_enter_openat keeps O_CREAT/O_EXCL/O_TRUNC, which the open file's f_flags lose"),
-                    ProgramSpec.optional("vigil_sys_open_enter_legacy", "sys_enter_open, as openat"),
-                    ProgramSpec.optional("vigil_sys_creat_enter", "sys_enter_creat, as openat"),
-                    ProgramSpec.optional("vigil_sys_openat2_enter", "sys_enter_openat2: the flags from struct open_how"),
-                    new ProgramSpec("vigil_sys_openat", "sys_exit_openat: the returned fd's struct file gives the real path and f_flags"),
+                    new ProgramSpec("vigil_sys_openat", "sys_exit_openat: the returned fd's struct file gives the real path and f_flags, the saved registers O_CREAT/O_EXCL/O_TRUNC"),
                     ProgramSpec.optional("vigil_sys_open", "sys_exit_open, as openat (absent on architectures without open)"),
                     ProgramSpec.optional("vigil_sys_openat2", "sys_exit_openat2, as openat"),
                     ProgramSpec.optional("vigil_sys_creat", "sys_exit_creat, as openat (absent on architectures without creat)"),

@@ -1,5 +1,6 @@
 package dev.vigil.agent.detect;
 
+import dev.vigil.kernel.wire.PathFingerprint;
 import dev.vigil.kernel.wire.Wire;
 import dev.vigil.rules.RuleSet;
 import org.junit.jupiter.api.Test;
@@ -67,10 +68,13 @@ class SyscallKindsTest {
     }
 
     @Test
-    void pathHashesAreFnv1a() {
-        // FNV-1a 64 test vectors: the kernel side computes the same over the resolved path's bytes.
-        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("")).isEqualTo(0xcbf29ce484222325L);
-        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.fnv("a")).isEqualTo(0xaf63dc4c8601ec8cL);
+    void pathEntriesAreTheKernelsFingerprints() {
+        // Prefixes fold their components from the seed, as the open program folds the components its walk meets.
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.prefix("/etc/shadow").hash())
+                .isEqualTo(PathFingerprint.prefix(PathFingerprint.prefix(PathFingerprint.SEED, PathFingerprint.component("etc")),
+                        PathFingerprint.component("shadow")));
+        assertThat(dev.vigil.agent.sensor.CoreMaps.PathEntry.component(".aws"))
+                .isEqualTo(new dev.vigil.agent.sensor.CoreMaps.PathEntry(Wire.SYS_PATH_COMPONENT, PathFingerprint.component(".aws")));
     }
 
     @Test

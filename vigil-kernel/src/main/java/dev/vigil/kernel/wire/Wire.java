@@ -170,7 +170,7 @@ public final class Wire {
         private SyscallFilter() {}
     }
 
-    /** Key of map vigil_syscall_paths (value: u32 OPEN_* classes). */
+    /** Key of map vigil_syscall_paths (value: u32 OPEN_* classes); hash is a PathFingerprint. */
     public static final class SysPathKey {
         public static final StructLayout LAYOUT = MemoryLayout.structLayout(
                 JAVA_INT.withName("type"),
@@ -179,6 +179,15 @@ public final class Wire {
         public static final long TYPE = off(LAYOUT, "type"), HASH = off(LAYOUT, "hash");
 
         private SysPathKey() {}
+    }
+
+    /** Index 0 of map vigil_syscall_path_bloom: two bits per vigil_syscall_paths key (PathFingerprint.bloomBit). */
+    public static final class SysPathBloom {
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                MemoryLayout.sequenceLayout(PathFingerprint.BLOOM_WORDS, JAVA_LONG).withName("words")).withName("vigil_sys_path_bloom");
+        public static final long WORDS = off(LAYOUT, "words");
+
+        private SysPathBloom() {}
     }
 
     /** Value of map vigil_procs (key: u32 tgid). */
@@ -328,7 +337,8 @@ public final class Wire {
         // A method, not a field: a field here would initialize before the nested classes it names.
         return List.of(Header.LAYOUT, Exec.LAYOUT, Fork.LAYOUT, Exit.LAYOUT, Cgroup.LAYOUT, ProcKey.LAYOUT, Config.LAYOUT,
                 GuardEvent.LAYOUT, GuardSettings.LAYOUT, GuardScope.LAYOUT, GuardConfig.LAYOUT, CmdBinary.LAYOUT, CmdTokenKey.LAYOUT,
-                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT, Syscall.LAYOUT, SyscallFilter.LAYOUT, SysPathKey.LAYOUT);
+                CmdToken.LAYOUT, PathKey.LAYOUT, PathRule.LAYOUT, Syscall.LAYOUT, SyscallFilter.LAYOUT, SysPathKey.LAYOUT,
+                SysPathBloom.LAYOUT);
     }
 
     private static long off(StructLayout layout, String field) {
