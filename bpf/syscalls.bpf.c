@@ -1196,7 +1196,7 @@ int vigil_sys_capset(struct trace_event_raw_sys_enter *ctx)
 /* ---------------------------------------------------------------- DNS queries */
 
 /*
- * A UDP send to port 53 (sendto, sendmsg, or write/sendto on a connected socket): the first
+ * A UDP send to port 53 (sendto, sendmsg, sendmmsg, or send on a connected socket): the first
  * question's name, turned from labels into dots in a bounded loop over the first 128 bytes.
  * addr is the caller's sockaddr, or null for a connected socket, whose peer is then the server.
  */
@@ -1304,19 +1304,38 @@ int vigil_sys_sendto(struct trace_event_raw_sys_enter *ctx)
 	return vigil_sys_dns(ctx, (__u32)ctx->args[0], (const __u8 *)ctx->args[1], ctx->args[2], (const void *)ctx->args[4]);
 }
 
-SEC("tp/syscalls/sys_enter_sendmsg")
-int vigil_sys_sendmsg(struct trace_event_raw_sys_enter *ctx)
+/* A query sent as the message at msg (a struct user_msghdr in user memory): its first iovec. */
+static __always_inline int vigil_sys_dns_msg(struct trace_event_raw_sys_enter *ctx, __u32 fd, const void *msg)
 {
 	struct user_msghdr m = {};
 	struct iovec iov = {};
 
-	if (!vigil_sys_wanted(VIGIL_SK_DNS))
-		return 0;
-	if (bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_iov || !m.msg_iovlen)
+	if (bpf_probe_read_user(&m, sizeof(m), msg) || !m.msg_iov || !m.msg_iovlen)
 		return 0;
 	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	return vigil_sys_dns(ctx, (__u32)ctx->args[0], iov.iov_base, iov.iov_len, m.msg_name);
+	return vigil_sys_dns(ctx, fd, iov.iov_base, iov.iov_len, m.msg_name);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int vigil_sys_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DNS))
+		return 0;
+	return vigil_sys_dns_msg(ctx, (__u32)ctx->args[0], (const void *)ctx->args[1]);
+}
+
+/*
+ * glibc's resolver sends its A and AAAA questions for one name together with sendmmsg(2): the
+ * first message (a struct mmsghdr starts with its msghdr) carries the name, which is what a
+ * record reports.
+ */
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int vigil_sys_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!vigil_sys_wanted(VIGIL_SK_DNS) || !ctx->args[2])
+		return 0;
+	return vigil_sys_dns_msg(ctx, (__u32)ctx->args[0], (const void *)ctx->args[1]);
 }
 
 /*

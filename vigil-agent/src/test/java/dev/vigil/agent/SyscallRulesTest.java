@@ -105,8 +105,8 @@ class SyscallRulesTest {
                   tags: [test]
                 - rule: Vigil test DNS query in a container
                   desc: no default rule reads DNS queries
-                  condition: evt.type in (sendto, sendmsg, write) and evt.dir = < and fd.dport = 53 and container.id != host
-                  output: test dns (name=%evt.arg.name l4=%fd.l4proto server=%fd.sip:%fd.sport proc=%proc.name)
+                  condition: evt.type in (sendto, sendmsg, sendmmsg, write) and evt.dir = < and fd.dport = 53 and container.id != host
+                  output: test dns (name=%evt.arg.name l4=%fd.l4proto server=%fd.sip:%fd.sport proc=%proc.name syscall=%evt.type)
                   priority: NOTICE
                   tags: [test]
                 """);
@@ -263,9 +263,17 @@ class SyscallRulesTest {
         // socket and uses send(2), which is sendto with no address: the peer comes from the socket.
         String id = run("dns", "/helper dns vigil-probe.example.com 127.0.0.1");
         assertThat(alert("Vigil test DNS query in a container", id).get("output").asText())
-                .contains("name=vigil-probe.example.com l4=udp server=127.0.0.1:53 proc=helper");
+                .contains("name=vigil-probe.example.com l4=udp server=127.0.0.1:53 proc=helper syscall=sendto");
         // The connect before it, labelled udp by the socket's type.
         assertThat(alert("Vigil test UDP connect to 53 in a container", id).get("output").asText())
                 .containsPattern("l4=udp connection=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:53 proc=helper");
+    }
+
+    @Test
+    void aDnsQuerySentAsGlibcDoesIsSeen() throws Exception {
+        // glibc's resolver sends the A and AAAA questions in one sendmmsg(2) on an unconnected socket.
+        String id = run("dns-mmsg", "/helper dns-mmsg vigil-mmsg.example.org 127.0.0.1");
+        assertThat(alert("Vigil test DNS query in a container", id).get("output").asText())
+                .contains("name=vigil-mmsg.example.org l4=udp server=127.0.0.1:53 proc=helper syscall=sendmmsg");
     }
 }

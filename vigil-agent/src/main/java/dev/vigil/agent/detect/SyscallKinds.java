@@ -47,7 +47,8 @@ public final class SyscallKinds {
             Map.entry("setgid", bit(Wire.SK_SETGID)), Map.entry("setregid", bit(Wire.SK_SETGID)), Map.entry("setresgid", bit(Wire.SK_SETGID)),
             Map.entry("capset", bit(Wire.SK_CAPSET)),
             // The sensor reports these sends only when they are UDP DNS queries (port 53), for the rules on queried names.
-            Map.entry("sendto", bit(Wire.SK_DNS)), Map.entry("sendmsg", bit(Wire.SK_DNS)));
+            Map.entry("sendto", bit(Wire.SK_DNS)), Map.entry("sendmsg", bit(Wire.SK_DNS)),
+            Map.entry("sendmmsg", bit(Wire.SK_DNS)));
 
     /** Types the process sensor produces: no syscall kind needed. */
     private static final Set<String> PROCESS_TYPES = Set.of("execve", "execveat", "clone", "clone3", "fork", "vfork", "procexit");
@@ -66,7 +67,7 @@ public final class SyscallKinds {
                 {43, "accept"}, {288, "accept4"}, {49, "bind"}, {50, "listen"}, {32, "dup"}, {33, "dup2"}, {292, "dup3"},
                 {82, "rename"}, {264, "renameat"}, {316, "renameat2"}, {86, "link"}, {265, "linkat"}, {133, "mknod"}, {259, "mknodat"},
                 {92, "chown"}, {93, "fchown"}, {94, "lchown"}, {260, "fchownat"}, {106, "setgid"}, {114, "setregid"}, {119, "setresgid"},
-                {126, "capset"}, {44, "sendto"}, {46, "sendmsg"}, {1, "write"}};
+                {126, "capset"}, {44, "sendto"}, {46, "sendmsg"}, {307, "sendmmsg"}, {1, "write"}};
         for (Object[] row : table) NAMES[(Integer) row[0]] = ((String) row[1]).intern();
     }
 

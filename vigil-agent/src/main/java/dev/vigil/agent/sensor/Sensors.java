@@ -117,7 +117,8 @@ public final class Sensors {
                     new ProgramSpec("vigil_sys_setresgid", "sys_enter_setresgid"),
                     new ProgramSpec("vigil_sys_capset", "sys_enter_capset: the capability sets asked for"),
                     new ProgramSpec("vigil_sys_sendto", "sys_enter_sendto: UDP sends to port 53, with the queried name"),
-                    new ProgramSpec("vigil_sys_sendmsg", "sys_enter_sendmsg, as sendto (the first iovec)")),
+                    new ProgramSpec("vigil_sys_sendmsg", "sys_enter_sendmsg, as sendto (the first iovec)"),
+                    new ProgramSpec("vigil_sys_sendmmsg", "sys_enter_sendmmsg, as sendmsg (the first message: glibc's resolver sends A and AAAA together)")),
             List.of(Feature.BTF, Feature.RINGBUF, Feature.BPF_LOOP));
 
     public static final List<SensorSpec> ALL = List.of(PROCESS, CONTAINERS, SYSCALLS, ESCAPE_COMMANDS, ESCAPE_FILES, ESCAPE_PRIVOPS);
