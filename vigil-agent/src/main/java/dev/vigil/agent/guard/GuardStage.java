@@ -77,6 +77,8 @@ public final class GuardStage implements RecordStage {
         String rule = protection.rule();
         List<String> tags = new ArrayList<>(protection.tags());
         String output;
+        // A host process opted in by policy is not "from a container".
+        String described = container == null ? protection.description().replace(" from a container", " by a host process") : protection.description();
         switch (protection) {
             case COMMAND -> {
                 List<String> args = r.nulSeparated(detailOffset, detailLen);
@@ -115,14 +117,14 @@ public final class GuardStage implements RecordStage {
                     details.put("write", Boolean.toString((flags & Wire.GF_WRITE) != 0));
                 }
                 String shown = !path.isEmpty() ? path : fsPath;
-                output = protection.description() + ": " + (op.equals("open") ? "" : op + " ") + shown
+                output = described + ": " + (op.equals("open") ? "" : op + " ") + shown
                         + (hostPath != null && !hostPath.equals(shown) ? " (host path " + hostPath + ")" : "");
             }
             case RUNTIME_SOCKET -> {
                 String fsPath = r.utf8String(detailOffset, detailLen);
                 String hostPath = hostPath(protection, (int) dev, fsPath);
                 details.put("socket", hostPath != null ? hostPath : fsPath);
-                output = protection.description() + ": " + details.get("socket");
+                output = described + ": " + details.get("socket");
             }
             case PTRACE -> {
                 details.put("target_pid", Long.toString(arg));
@@ -130,35 +132,35 @@ public final class GuardStage implements RecordStage {
                 if (target != null) details.put("target_binary", target.binary());
                 ContainerInfo targetContainer = containers.resolve(target == null ? 0 : target.cgroupId(), (int) arg);
                 details.put("target_outside_container", Boolean.toString(targetContainer == null || container == null || !targetContainer.id().equals(container.id())));
-                output = protection.description() + ": pid " + arg + (target != null ? " (" + target.binary() + ")" : "");
+                output = described + ": pid " + arg + (target != null ? " (" + target.binary() + ")" : "");
             }
             case HOST_NAMESPACE, NAMESPACE -> {
                 // setns: the target namespace's inode; unshare: its CLONE_NEW* flags
                 details.put(protection == Protection.HOST_NAMESPACE ? "namespace_inode" : "arg", Long.toString(arg));
-                output = protection.description() + " (" + arg + ")";
+                output = described + " (" + arg + ")";
             }
             case MOUNT -> {
                 String second = r.utf8String(detailOffset, detailLen);
                 details.put("source", path);
                 if (!second.isEmpty()) details.put("fstype", second);
-                output = protection.description() + ": " + path + (second.isEmpty() ? "" : " (" + second + ")");
+                output = described + ": " + path + (second.isEmpty() ? "" : " (" + second + ")");
             }
             case MKNOD -> {
                 details.put("path", path);
                 details.put("device", (arg >>> 20) + ":" + (arg & 0xfffff));
-                output = protection.description() + ": " + (path.isEmpty() ? details.get("device") : path);
+                output = described + ": " + (path.isEmpty() ? details.get("device") : path);
             }
             default -> {
                 details.put("arg", Long.toString(arg));
                 String second = r.utf8String(detailOffset, detailLen);
                 if (!second.isEmpty()) details.put("detail", second);
-                output = protection.description();
+                output = described;
             }
         }
         String actionName = action == 2 ? "block" : "alert";
         String enforcementName = enforcement >= 0 && enforcement < ENFORCEMENT.length ? ENFORCEMENT[enforcement] : "unknown";
-        String who = container == null ? "host" : container.name().isEmpty() ? container.shortId() : container.name();
-        output = output + " [" + actionName + (enforcement != 0 ? " by " + enforcementName : "") + ", container " + who + "]";
+        String who = container == null ? "host" : "container " + (container.name().isEmpty() ? container.shortId() : container.name());
+        output = output + " [" + actionName + (enforcement != 0 ? " by " + enforcementName : "") + ", " + who + "]";
         if (process == null) details.put("process_unknown", "true");
         return new Alert(r.ktime(), rule, protection == Protection.COMMAND && actionName.equals("block") ? "critical" : protection.priority(),
                 output, tags, actionName, enforcementName, process, ancestors, container, details);

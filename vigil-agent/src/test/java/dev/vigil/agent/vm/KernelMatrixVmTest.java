@@ -133,6 +133,12 @@ class KernelMatrixVmTest {
                         && a.path("output").asText().contains("proc=insmod")
                         && a.path("output").asText().contains("/vigil/modules/crc7.ko"))
                 .noneMatch(a -> a.path("process").path("pid").asLong() == lsmodPid);
+        // The escape guard's own alert (the payload's host policy sets module: alert) says where it happened.
+        assertThat(events("module-events", "alert")).as("escape.kernel_module_load alerts; console %s", console)
+                .anyMatch(a -> a.path("rule").asText().equals("escape.kernel_module_load")
+                        && a.path("process").path("pid").asLong() == insmodPid
+                        && a.path("output").asText().startsWith("loading a kernel module by a host process")
+                        && a.path("output").asText().endsWith("[alert, host]"));
     }
 
     private static List<JsonNode> events(String type) throws IOException {
