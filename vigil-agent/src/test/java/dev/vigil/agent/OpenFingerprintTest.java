@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,8 +60,7 @@ class OpenFingerprintTest {
                   tags: [test]
                 """.formatted(DEEP, TOKEN));
         sink = new CapturingSink(e -> e instanceof Alert);
-        agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "policies.dir", work.resolve("policies").toString(),
-                "rules.files", List.of(rules.toString()))), List.of(sink));
+        agent = TestConfigs.startWithRules(work, rules, sink);
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +49,7 @@ class RuleDetectionTest {
                   tags: [test, mitre_execution, T1059]
                 """);
         sink = new CapturingSink(e -> e instanceof Alert);
-        agent = Agent.start(TestConfigs.load(Map.of("output.path", "/dev/null", "policies.dir", work.resolve("policies").toString(),
-                "rules.files", List.of(rules.toString()))), List.of(sink));
+        agent = TestConfigs.startWithRules(work, rules, sink);
     }
 
     @AfterAll
