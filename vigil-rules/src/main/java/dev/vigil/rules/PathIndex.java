@@ -26,11 +26,12 @@ final class PathIndex {
     /** {@code rules}: bounded rules (no {@code any} hint), in file order; at most 64 * words of them. */
     PathIndex(List<CompiledRule> rules) {
         this.rules = rules.toArray(CompiledRule[]::new);
-        List<Object[]> entries = new ArrayList<>();
+        record Entry(byte kind, String key, int rule) {}
+        List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < this.rules.length; i++) {
             OpenPaths p = this.rules[i].openPaths();
-            for (String prefix : p.prefixes()) entries.add(new Object[]{PREFIX, prefix, i});
-            for (String component : p.components()) entries.add(new Object[]{COMPONENT, component, i});
+            for (String prefix : p.prefixes()) entries.add(new Entry(PREFIX, prefix, i));
+            for (String component : p.components()) entries.add(new Entry(COMPONENT, component, i));
         }
         int size = Integer.highestOneBit(Math.max(8, entries.size() * 2) - 1) << 1;
         hashes = new int[size];
@@ -38,7 +39,7 @@ final class PathIndex {
         kinds = new byte[size];
         masks = new long[size][];
         mask = size - 1;
-        for (Object[] e : entries) add((byte) e[0], (String) e[1], (int) e[2]);
+        for (Entry e : entries) add(e.kind(), e.key(), e.rule());
     }
 
     int words() {

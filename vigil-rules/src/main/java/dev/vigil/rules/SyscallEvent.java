@@ -21,7 +21,6 @@ public final class SyscallEvent implements RuleEvent {
     private ProcessInfo process, parent;
     private long tty = -1;
     private String fdName;
-    private boolean fdNameFromTuple;
     private char fdTypechar;
     private long fdNum = -1;
     private String serverIp, clientIp, l4proto;
@@ -41,7 +40,6 @@ public final class SyscallEvent implements RuleEvent {
         dir = '<';
         tty = -1;
         fdName = null;
-        fdNameFromTuple = false;
         fdTypechar = 0;
         fdNum = -1;
         serverIp = clientIp = l4proto = null;
@@ -67,7 +65,6 @@ public final class SyscallEvent implements RuleEvent {
         fdNum = num;
         fdTypechar = typechar;
         fdName = name;
-        fdNameFromTuple = false;
         return this;
     }
 
@@ -81,7 +78,6 @@ public final class SyscallEvent implements RuleEvent {
         clientPort = cport;
         serverIp = server;
         serverPort = sport;
-        if (fdName == null) fdNameFromTuple = true;
         return this;
     }
 
@@ -110,16 +106,15 @@ public final class SyscallEvent implements RuleEvent {
     @Override public ProcessInfo process() { return process; }
     @Override public ProcessInfo parent() { return parent; }
     @Override public long tty() { return tty; }
+    /** The fd's name; a connection without one reads as its tuple, spelled out on first read. */
     @Override
     public String fdName() {
-        return fdNameFromTuple ? tupleName() : fdName;
+        return fdName == null && l4proto != null ? tupleName() : fdName;
     }
 
     // Out of line, so that fdName() stays small enough to inline into every predicate that reads it.
     private String tupleName() {
-        fdName = clientIp + ":" + clientPort + "->" + serverIp + ":" + serverPort;
-        fdNameFromTuple = false;
-        return fdName;
+        return fdName = clientIp + ":" + clientPort + "->" + serverIp + ":" + serverPort;
     }
 
     @Override public char fdTypechar() { return fdTypechar; }

@@ -121,16 +121,9 @@ public final class RecordView {
 
     /** NUL-separated strings, e.g. argv; a trailing NUL does not make an empty last element. */
     public List<String> nulSeparated(long offset, int len) {
-        List<String> out = new ArrayList<>(4);
-        long start = base + offset, end = start + len, from = start;
-        for (long i = start; i < end; i++) {
-            if (segment.get(JAVA_BYTE, i) == 0) {
-                out.add(utf8(from, i));
-                from = i + 1;
-            }
-        }
-        if (from < end) out.add(utf8(from, end));
-        return out;
+        byte[] bytes = new byte[len];
+        MemorySegment.copy(segment, JAVA_BYTE, base + offset, bytes, 0, len);
+        return splitNul(bytes);
     }
 
     private String utf8(long from, long to) {
